@@ -1,0 +1,35 @@
+# Copyright 2026 Retail CRM for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Retail CRM: Members and Loyalty",
+    "summary": "POS members, consent, expiring point lots, tiers and behaviour tags",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Point of Sale",
+    "author": "Retail CRM for Odoo",
+    "website": "https://github.com/retail-crm-odoo/retail-crm",
+    "license": "LGPL-3",
+    "depends": ["point_of_sale", "pos_loyalty", "sale_loyalty", "phone_validation"],
+    "data": [
+        "security/crm_retail_loyalty_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron.xml",
+        "report/points_statement.xml",
+        "views/loyalty_program_views.xml",
+        "views/loyalty_card_views.xml",
+        "views/loyalty_history_views.xml",
+        "views/res_partner_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/demo_store.xml",
+    ],
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "crm_retail_loyalty/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "crm_retail_loyalty/static/tests/tours/**/*",
+        ],
+    },
+    "post_init_hook": "post_init_hook",
+}

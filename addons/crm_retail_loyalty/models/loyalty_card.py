@@ -1,0 +1,504 @@
+# Copyright 2026 Retail CRM for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL, float_compare, float_is_zero, float_round
+
+_logger = logging.getLogger(__name__)
+
+PRECISION = 0.01
+
+
+def _round(points):
+    return float_round(points, precision_rounding=PRECISION)
+
+
+class LoyaltyCard(models.Model):
+    """The points ledger lives on the card.
+
+    Every change of ``points`` on a card of a programme with lots goes through
+    ``_ledger_post_*``: the card row is locked, the ledger rows are written and
+    the card's balance is set to the sum of its open lots. A write of
+    ``points`` from anywhere else (an import, another module, Odoo's partner
+    merge) is turned into ledger rows too, so the invariant
+    ``points == sum(points_remaining of its lots)`` always holds.
+    """
+
+    _inherit = "loyalty.card"
+
+    points_expiring = fields.Float(
+        string="Points Expiring Soon",
+        compute="_compute_points_expiry",
+        help="Points whose lots expire within the programme's notice window.",
+    )
+    next_expiry_date = fields.Date(compute="_compute_points_expiry")
+    lot_ids = fields.One2many(
+        "loyalty.history",
+        "card_id",
+        string="Open Lots",
+        domain=[("is_lot", "=", True), ("points_remaining", ">", 0)],
+        readonly=True,
+    )
+
+    # ------------------------------------------------------------------
+    # balance figures
+    # ------------------------------------------------------------------
+    @api.depends("points", "program_id.points_expiry_notice_days")
+    def _compute_points_expiry(self):
+        today = fields.Date.context_today(self)
+        self.points_expiring = 0.0
+        self.next_expiry_date = False
+        cards = self.filtered(lambda c: c.id and c.program_id.uses_point_lots)
+        if not cards:
+            return
+        self.env["loyalty.history"].flush_model(
+            ["card_id", "is_lot", "points_remaining", "expiration_date"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT h.card_id,
+                       MIN(h.expiration_date),
+                       SUM(h.points_remaining) FILTER (
+                           WHERE h.expiration_date <= %(today)s::date
+                                 + COALESCE(p.points_expiry_notice_days, 0))
+                  FROM loyalty_history h
+                  JOIN loyalty_card c ON c.id = h.card_id
+                  JOIN loyalty_program p ON p.id = c.program_id
+                 WHERE h.card_id = ANY(%(ids)s)
+                   AND h.is_lot AND h.points_remaining > 0
+                   AND h.expiration_date IS NOT NULL
+                 GROUP BY h.card_id
+                """,
+                today=today,
+                ids=cards.ids,
+            )
+        )
+        for card_id, next_date, expiring in self.env.cr.fetchall():
+            card = self.browse(card_id)
+            card.next_expiry_date = next_date
+            card.points_expiring = expiring or 0.0
+
+    @api.model
+    def _load_pos_data_domain(self, data):
+        """Member cards are fetched one by one when a member is picked, so the
+        terminal's start-up does not grow with the number of members."""
+        return [*super()._load_pos_data_domain(data), ("program_id.program_type", "!=", "loyalty")]
+
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        return [*super()._load_pos_data_fields(config_id), "points_expiring", "next_expiry_date"]
+
+    def _uses_point_lots(self):
+        self.ensure_one()
+        return self.program_id.program_type == "loyalty"
+
+    # ------------------------------------------------------------------
+    # every other path that changes points becomes ledger rows
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        opening = {}
+        for index, vals in enumerate(vals_list):
+            if vals.get("points"):
+                opening[index] = vals["points"]
+                vals["points"] = 0
+        cards = super().create(vals_list)
+        for index, points in opening.items():
+            card = cards[index]
+            if card._uses_point_lots():
+                card._ledger_adjust(points, self.env._("Opening balance"), kind="opening")
+            else:
+                card.with_context(crm_ledger_internal=True).points = points
+        return cards
+
+    def write(self, vals):
+        if "points" not in vals or self.env.context.get("crm_ledger_internal"):
+            return super().write(vals)
+        ledger_cards = self.filtered(lambda c: c._uses_point_lots())
+        others = self - ledger_cards
+        result = True
+        if others:
+            result = super(LoyaltyCard, others).write(vals)
+        if ledger_cards and not (
+            self.env.su
+            or self.env.context.get("crm_ledger_external_points")
+            or self.env.user.has_group("crm_retail_loyalty.crm_retail_loyalty_group_manager")
+        ):
+            raise AccessError(self.env._("Only a loyalty manager can change a member's points."))
+        if ledger_cards:
+            rest = dict(vals)
+            new_points = rest.pop("points")
+            if rest:
+                result = super(LoyaltyCard, ledger_cards).write(rest) and result
+            if not self.env.context.get("crm_ledger_external_points"):
+                # an unknown path set a new balance: record the difference
+                for card in ledger_cards:
+                    difference = _round((new_points or 0.0) - card.points)
+                    if not float_is_zero(difference, precision_rounding=PRECISION):
+                        card._ledger_adjust(difference, self.env._("Balance change"))
+            # else: POS or sales posts these points itself, from the order
+        return result
+
+    # ------------------------------------------------------------------
+    # the ledger
+    # ------------------------------------------------------------------
+    def _ledger_lock(self):
+        """Lock the cards' rows until the end of the transaction."""
+        if self.ids:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM loyalty_card WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                    self.ids,
+                )
+            )
+            self.invalidate_recordset(["points"])
+
+    def _ledger_done(self, key):
+        """Whether a posting with this idempotency key exists (card locked)."""
+        if not key:
+            return False
+        History = self.env["loyalty.history"].sudo()
+        History.flush_model(["ledger_key"])
+        return bool(History.search_count([("ledger_key", "=", key)], limit=1))
+
+    def _ledger_set_balance(self):
+        """Set the card's points to the sum of its open lots."""
+        self.ensure_one()
+        self.env["loyalty.history"].flush_model(["points_remaining"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT COALESCE(SUM(points_remaining), 0) FROM loyalty_history
+                    WHERE card_id = %s AND is_lot AND points_remaining > 0""",
+                self.id,
+            )
+        )
+        balance = _round(self.env.cr.fetchone()[0])
+        if float_compare(balance, self.points, precision_rounding=PRECISION):
+            self.sudo().with_context(crm_ledger_internal=True).points = balance
+
+    def _ledger_vals(self, kind, description, order=None, key=None):
+        vals = {
+            "card_id": self.id,
+            "ledger_kind": kind,
+            "description": description,
+            "ledger_key": key,
+            "issued": 0.0,
+            "used": 0.0,
+        }
+        if order:
+            vals.update(order_model=order._name, order_id=order.id)
+        return vals
+
+    def _ledger_earn(self, points, description, order=None, key=None, earned_on=None, kind="earn",
+                     expiration_date=None):  # fmt: skip
+        """Add a lot of ``points``. Returns the lot (or an empty recordset)."""
+        self.ensure_one()
+        History = self.env["loyalty.history"].sudo()
+        points = _round(points)
+        self._ledger_lock()
+        if points <= 0 or self._ledger_done(key):
+            return History
+        earned_on = earned_on or fields.Date.context_today(self)
+        if expiration_date is None:
+            expiration_date = self.program_id._lot_expiration_date(earned_on)
+        lot = History.with_context(crm_ledger_internal=True).create(
+            dict(
+                self._ledger_vals(kind, description, order, key),
+                issued=points,
+                is_lot=True,
+                points_remaining=points,
+                expiration_date=expiration_date,
+            )
+        )
+        if self.program_id.points_validity_days and self.program_id.points_expiry_policy == (
+            "inactivity"
+        ):
+            # a purchase keeps every open lot alive for another N days
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE loyalty_history SET expiration_date = %s
+                        WHERE card_id = %s AND is_lot AND points_remaining > 0
+                          AND expiration_date < %s""",
+                    expiration_date,
+                    self.id,
+                    expiration_date,
+                )
+            )
+            History.invalidate_model(["expiration_date"])
+        self._ledger_set_balance()
+        return lot
+
+    def _ledger_consume(self, row, points, prefer_lots=None):
+        """Take ``points`` out of open lots for ``row``: ``prefer_lots`` first,
+        then the earliest expiry first. Returns the points actually taken."""
+        History = self.env["loyalty.history"].sudo()
+        History.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, points_remaining FROM loyalty_history
+                    WHERE card_id = %s AND is_lot AND points_remaining > 0
+                    ORDER BY id = ANY(%s) DESC, expiration_date ASC NULLS LAST, id""",
+                self.id,
+                list(prefer_lots or []),
+            )
+        )
+        left = points
+        usages = []
+        for lot_id, remaining in self.env.cr.fetchall():
+            if left <= 0:
+                break
+            take = _round(min(remaining, left))
+            usages.append({"history_id": row.id, "lot_id": lot_id, "points": take})
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE loyalty_history SET points_remaining = %s WHERE id = %s",
+                    _round(remaining - take),
+                    lot_id,
+                )
+            )
+            left = _round(left - take)
+        History.invalidate_model(["points_remaining"])
+        self.env["crm.retail.lot.usage"].sudo().create(usages)
+        return _round(points - left)
+
+    def _ledger_spend(self, points, description, order=None, key=None, kind="spend",
+                      prefer_lots=None):  # fmt: skip
+        """Spend ``points`` from the open lots, never below zero.
+
+        Returns the row written (``used`` holds what was actually taken; a
+        shortfall is written in its description and logged on the card).
+        """
+        self.ensure_one()
+        History = self.env["loyalty.history"].sudo()
+        points = _round(points)
+        self._ledger_lock()
+        if points <= 0 or self._ledger_done(key):
+            return History
+        row = History.with_context(crm_ledger_internal=True).create(
+            self._ledger_vals(kind, description, order, key)
+        )
+        taken = self._ledger_consume(row, points, prefer_lots)
+        if float_compare(taken, points, precision_rounding=PRECISION) < 0:
+            shortfall = _round(points - taken)
+            row.with_context(crm_ledger_internal=True).description = self.env._(
+                "%(description)s (%(shortfall)s points short: the balance was too low)",
+                description=description,
+                shortfall=shortfall,
+            )
+            self.sudo().message_post(
+                body=self.env._(
+                    "%(points)s points were to be taken for %(what)s but only %(taken)s "
+                    "were left on the card.",
+                    points=points,
+                    what=description,
+                    taken=taken,
+                )
+            )
+        row.with_context(crm_ledger_internal=True).used = taken
+        self._ledger_set_balance()
+        return row
+
+    def _ledger_give_back(self, spend_rows, points, description, order=None, key=None):
+        """Return up to ``points`` into the lots ``spend_rows`` consumed.
+
+        Lots whose expiry has passed get the points back and lose them at once,
+        with an expiry row, so the customer keeps only what is still valid.
+        """
+        self.ensure_one()
+        History = self.env["loyalty.history"].sudo()
+        points = _round(points)
+        self._ledger_lock()
+        if points <= 0 or self._ledger_done(key):
+            return History
+        today = fields.Date.context_today(self)
+        row = History.with_context(crm_ledger_internal=True).create(
+            self._ledger_vals("give_back", description, order, key)
+        )
+        row.with_context(crm_ledger_internal=True).reversed_history_ids = spend_rows
+        # what earlier refunds already gave back from these spends, per lot
+        given_before = {}
+        for usage in spend_rows.reversed_by_ids.usage_ids:
+            given_before[usage.lot_id] = given_before.get(usage.lot_id, 0.0) - usage.points
+        left = points
+        restored = []
+        # undo the latest consumption first
+        for usage in spend_rows.usage_ids.sorted("id", reverse=True):
+            if left <= 0:
+                break
+            free = usage.points - given_before.get(usage.lot_id, 0.0)
+            given_before[usage.lot_id] = max(given_before.get(usage.lot_id, 0.0) - usage.points, 0.0)
+            amount = _round(min(free, left))
+            if amount <= 0:
+                continue
+            restored.append((usage.lot_id, amount))
+            left = _round(left - amount)
+        usages = []
+        for lot, amount in restored:
+            usages.append({"history_id": row.id, "lot_id": lot.id, "points": -amount})
+            lot.with_context(crm_ledger_internal=True).points_remaining = _round(
+                lot.points_remaining + amount
+            )
+        self.env["crm.retail.lot.usage"].sudo().create(usages)
+        given = _round(points - left)
+        row.with_context(crm_ledger_internal=True).issued = given
+        expired = [(lot, amount) for lot, amount in restored if lot.expiration_date and (
+            lot.expiration_date < today)]  # fmt: skip
+        if expired:
+            expire_row = History.with_context(crm_ledger_internal=True).create(
+                self._ledger_vals(
+                    "expire",
+                    self.env._("Expired: refunded points from lots past their date"),
+                    order,
+                    key and f"{key}:expired",
+                )
+            )
+            usages = []
+            for lot, amount in expired:
+                usages.append({"history_id": expire_row.id, "lot_id": lot.id, "points": amount})
+                lot.with_context(crm_ledger_internal=True).points_remaining = _round(
+                    lot.points_remaining - amount
+                )
+            self.env["crm.retail.lot.usage"].sudo().create(usages)
+            expire_row.with_context(crm_ledger_internal=True).used = _round(
+                sum(amount for _lot, amount in expired)
+            )
+        self._ledger_set_balance()
+        return row
+
+    def _ledger_adjust(self, difference, reason, kind="adjust", order=None, key=None):
+        """A correction: a new lot when positive, a spend when negative."""
+        self.ensure_one()
+        if difference > 0:
+            return self._ledger_earn(difference, reason, order=order, key=key, kind=kind)
+        return self._ledger_spend(-difference, reason, order=order, key=key, kind=kind)
+
+    # ------------------------------------------------------------------
+    # nightly expiry
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_expire_points(self, chunk_size=None):
+        """Expire what is left of past-due lots, one bounded chunk of cards a call.
+
+        Set-based SQL; each chunk is one transaction (the cron framework
+        commits between calls), so the job can be killed and rerun at any time:
+        a lot is due only while it still has points.
+        """
+        chunk_size = chunk_size or int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_retail_loyalty.expire_chunk_size", 20000)
+        )
+        done, remaining = self._expire_points_chunk(chunk_size)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done, remaining
+
+    @api.model
+    def _expire_points_chunk(self, chunk_size, today=None):
+        today = today or fields.Date.context_today(self)
+        self.env.flush_all()
+        cr = self.env.cr
+        description = self.env._("Points expired")
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE IF NOT EXISTS crm_retail_due_lot (
+                    lot_id integer, card_id integer, points double precision
+                ) ON COMMIT DROP;
+                TRUNCATE crm_retail_due_lot;
+                WITH cards AS (
+                    SELECT DISTINCT card_id FROM loyalty_history
+                     WHERE is_lot AND points_remaining > 0 AND expiration_date < %(today)s
+                     ORDER BY card_id LIMIT %(chunk)s
+                ), locked AS (
+                    SELECT c.id FROM loyalty_card c JOIN cards ON cards.card_id = c.id
+                     ORDER BY c.id FOR NO KEY UPDATE OF c
+                )
+                INSERT INTO crm_retail_due_lot (lot_id, card_id, points)
+                SELECT h.id, h.card_id, h.points_remaining
+                  FROM loyalty_history h JOIN locked ON locked.id = h.card_id
+                 WHERE h.is_lot AND h.points_remaining > 0 AND h.expiration_date < %(today)s;
+
+                WITH per_card AS (
+                    SELECT card_id, SUM(points) AS points FROM crm_retail_due_lot GROUP BY card_id
+                ), rows AS (
+                    INSERT INTO loyalty_history (card_id, ledger_kind, description, issued, used,
+                                                 is_lot, points_remaining, ledger_key,
+                                                 create_uid, write_uid, create_date, write_date)
+                    SELECT card_id, 'expire', %(description)s, 0, points, false, 0,
+                           'expire:' || card_id || ':' || %(today)s::text || ':' || txid_current(),
+                           %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                      FROM per_card
+                    RETURNING id, card_id
+                ), usages AS (
+                    INSERT INTO crm_retail_lot_usage (history_id, lot_id, card_id, company_id, points,
+                                                      create_uid, write_uid, create_date, write_date)
+                    SELECT rows.id, d.lot_id, d.card_id, c.company_id, d.points,
+                           %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                      FROM crm_retail_due_lot d
+                      JOIN rows ON rows.card_id = d.card_id
+                      JOIN loyalty_card c ON c.id = d.card_id
+                ), lots AS (
+                    UPDATE loyalty_history h SET points_remaining = 0
+                      FROM crm_retail_due_lot d WHERE h.id = d.lot_id
+                )
+                UPDATE loyalty_card c
+                   SET points = GREATEST(ROUND((c.points - per_card.points)::numeric, 2), 0),
+                       write_date = now() at time zone 'UTC', write_uid = %(uid)s
+                  FROM per_card WHERE c.id = per_card.card_id;
+
+                SELECT (SELECT count(DISTINCT card_id) FROM crm_retail_due_lot),
+                       EXISTS (SELECT 1 FROM loyalty_history
+                                WHERE is_lot AND points_remaining > 0
+                                  AND expiration_date < %(today)s);
+                """,
+                today=today,
+                chunk=chunk_size,
+                description=description,
+                uid=self.env.uid,
+            )
+        )
+        done, more = cr.fetchone()
+        self.env.invalidate_all()
+        if done:
+            _logger.info("expired the due points of %s cards", done)
+        return done, int(more)
+
+    # ------------------------------------------------------------------
+    # checks
+    # ------------------------------------------------------------------
+    @api.model
+    def _ledger_check_invariant(self, card_ids=None):
+        """Cards whose balance differs from the sum of their open lots."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT c.id, c.points, COALESCE(SUM(h.points_remaining), 0)
+                  FROM loyalty_card c
+                  JOIN loyalty_program p ON p.id = c.program_id AND p.program_type = 'loyalty'
+                  LEFT JOIN loyalty_history h
+                         ON h.card_id = c.id AND h.is_lot AND h.points_remaining > 0
+                 WHERE %(all)s OR c.id = ANY(%(ids)s)
+                 GROUP BY c.id, c.points
+                HAVING ABS(c.points - COALESCE(SUM(h.points_remaining), 0)) > 0.005
+                """,
+                all=card_ids is None,
+                ids=list(card_ids or []),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _expiring_lots(self, within_days=None):
+        """Open lots expiring within the notice window, earliest first."""
+        self.ensure_one()
+        days = (
+            within_days if within_days is not None else self.program_id.points_expiry_notice_days
+        )
+        limit = fields.Date.context_today(self) + timedelta(days=days)
+        return self.lot_ids.filtered(
+            lambda lot: lot.expiration_date and lot.expiration_date <= limit
+        ).sorted("expiration_date")

@@ -1,0 +1,322 @@
+# Copyright 2026 Retail CRM for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+CONSENT_SOURCES = [
+    ("pos", "At the till"),
+    ("backoffice", "Back office"),
+    ("online", "Online"),
+    ("import", "Import"),
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    birthday = fields.Date(help="The customer's birthday, used for birthday rewards.")
+    is_member = fields.Boolean(string="Member", readonly=True, copy=False, index=True)
+    member_since = fields.Date(readonly=True, copy=False)
+    member_company_id = fields.Many2one(
+        "res.company", string="Member Of", readonly=True, copy=False, index=True
+    )
+    member_card_id = fields.Many2one(
+        "loyalty.card",
+        string="Member Card",
+        readonly=True,
+        copy=False,
+        help="The customer's card on the company's member programme.",
+    )
+    member_points = fields.Float(
+        related="member_card_id.points", string="Points Balance", readonly=True
+    )
+    member_points_expiring = fields.Float(
+        related="member_card_id.points_expiring", string="Points Expiring Soon"
+    )
+    member_next_expiry_date = fields.Date(
+        related="member_card_id.next_expiry_date",
+        string="Next Points Expiry",
+        search="_search_member_next_expiry_date",
+    )
+    member_join_channel = fields.Selection(
+        CONSENT_SOURCES, string="Joined Through", readonly=True, copy=False
+    )
+    member_join_pos_config_id = fields.Many2one(
+        "pos.config", string="Joined At Store", readonly=True, copy=False
+    )
+    member_history_ids = fields.One2many(
+        related="member_card_id.history_ids", string="Points History"
+    )
+    member_lot_ids = fields.One2many(related="member_card_id.lot_ids", string="Open Lots")
+    consent_email = fields.Boolean(string="Email Consent", copy=False)
+    consent_email_date = fields.Datetime(copy=False)
+    consent_email_source = fields.Selection(CONSENT_SOURCES, copy=False)
+    consent_sms = fields.Boolean(string="SMS Consent", copy=False)
+    consent_sms_date = fields.Datetime(copy=False)
+    consent_sms_source = fields.Selection(CONSENT_SOURCES, copy=False)
+    consent_line = fields.Boolean(string="LINE Consent", copy=False)
+    consent_line_date = fields.Datetime(copy=False)
+    consent_line_source = fields.Selection(CONSENT_SOURCES, copy=False)
+    line_user_id = fields.Char(string="LINE User ID", copy=False)
+    can_email = fields.Boolean(
+        compute="_compute_can_contact",
+        help="Consent given and the address is not on Odoo's email blacklist.",
+    )
+    can_sms = fields.Boolean(
+        compute="_compute_can_contact",
+        help="Consent given and the number is not on Odoo's phone blacklist.",
+    )
+    can_line = fields.Boolean(compute="_compute_can_contact")
+    member_search = fields.Char(
+        compute="_compute_member_search",
+        search="_search_member_search",
+        help="Finds a member by mobile number in any format or by card code.",
+    )
+
+    def init(self):
+        super().init()
+        # one member per mobile number per company, even under concurrent enrolments
+        self.env.cr.execute(
+            SQL(
+                """CREATE UNIQUE INDEX IF NOT EXISTS res_partner_member_phone_uniq
+                   ON res_partner (member_company_id, phone_sanitized)
+                   WHERE is_member AND phone_sanitized IS NOT NULL"""
+            )
+        )
+
+    @api.depends(
+        "consent_email", "consent_sms", "consent_line", "email", "mobile", "phone",
+        "is_blacklisted", "phone_sanitized_blacklisted", "line_user_id",
+    )  # fmt: skip
+    def _compute_can_contact(self):
+        for partner in self:
+            partner.can_email = bool(
+                partner.consent_email and partner.email and not partner.is_blacklisted
+            )
+            partner.can_sms = bool(
+                partner.consent_sms
+                and partner.phone_sanitized
+                and not partner.phone_sanitized_blacklisted
+            )
+            partner.can_line = bool(partner.consent_line and partner.line_user_id)
+
+    def _search_member_next_expiry_date(self, operator, value):
+        if operator not in ("<", "<=", ">", ">=", "=", "!="):
+            raise ValidationError(_("Unsupported search on the next points expiry."))
+        if isinstance(value, str):
+            value = fields.Date.to_date(value)
+        cards = self.env["loyalty.history"]._search(
+            [
+                ("is_lot", "=", True),
+                ("points_remaining", ">", 0),
+                ("expiration_date", operator, value),
+            ]
+        ).select("card_id")
+        return [("member_card_id", "in", cards)]
+
+    def _compute_member_search(self):
+        self.member_search = False
+
+    def _search_member_search(self, operator, value):
+        if operator not in ("ilike", "=", "=ilike", "like") or not isinstance(value, str):
+            raise ValidationError(_("Unsupported search on members."))
+        text = value.strip().strip("%").strip()
+        if not text:
+            return [("id", "=", 0)]
+        domain = [("member_card_id.code", "=", text)]
+        digits = "".join(ch for ch in text if ch.isdigit() or ch == "+")
+        if len(digits) >= 6:
+            sanitized = self._phone_format(
+                number=digits, country=self.env.company.country_id, force_format="E164"
+            )
+            if sanitized:
+                domain = ["|", ("phone_sanitized", "=", sanitized), *domain]
+            domain = ["|", ("phone_sanitized", "=like", f"%{digits.lstrip('0')}%"), *domain]
+        return domain
+
+    # ------------------------------------------------------------------
+    # POS
+    # ------------------------------------------------------------------
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        return super()._load_pos_data_fields(config_id) + [
+            "is_member", "member_since", "member_card_id", "member_points",
+            "member_points_expiring", "member_next_expiry_date", "birthday",
+        ]  # fmt: skip
+
+    @api.model
+    def pos_member_lookup(self, number):
+        """Phone-first enrolment: the customer who already has this number."""
+        partner = self._member_find_by_mobile(number)
+        if not partner:
+            return False
+        return partner.read(self._load_pos_data_fields(False), load=False)[0]
+
+    @api.model
+    def pos_member_enroll(self, vals, config_id=False):
+        """Create (or complete) and enrol a member from the till."""
+        config = self.env["pos.config"].browse(config_id) if config_id else None
+        number = vals.get("mobile")
+        partner = self._member_find_by_mobile(number) if number else self.browse()
+        values = {
+            key: vals[key]
+            for key in ("name", "mobile", "email", "birthday", "consent_email",
+                        "consent_sms", "consent_line")  # fmt: skip
+            if vals.get(key) not in (None, "")
+        }
+        if number:
+            values["mobile"] = self.browse()._member_normalized_mobile_for(number)
+        Partner = self.with_context(crm_consent_source="pos")
+        if partner:
+            partner.with_context(crm_consent_source="pos").write(
+                {k: v for k, v in values.items() if k != "mobile" or not partner.mobile}
+            )
+        else:
+            if not values.get("name"):
+                raise ValidationError(_("A new member needs a name."))
+            partner = Partner.create(dict(values, company_id=self.env.company.id))
+        partner.action_member_enroll(channel="pos", pos_config=config)
+        return partner.read(self._load_pos_data_fields(False), load=False)[0]
+
+    def _member_normalized_mobile_for(self, number):
+        country = self.env.company.country_id
+        formatted = self._phone_format(number=number, country=country, force_format="E164")
+        if not formatted:
+            raise ValidationError(
+                _("%(number)s is not a valid mobile number for %(country)s.",
+                  number=number, country=country.name or "")  # fmt: skip
+            )
+        return self._phone_format(number=formatted, country=country, force_format="INTERNATIONAL")
+
+    # ------------------------------------------------------------------
+    # consent
+    # ------------------------------------------------------------------
+    def _consent_vals(self, vals, source):
+        """Stamp date and source on the consents ``vals`` changes."""
+        now = fields.Datetime.now()
+        for channel in ("email", "sms", "line"):
+            key = f"consent_{channel}"
+            if key in vals and f"{key}_date" not in vals:
+                vals[f"{key}_date"] = now
+                vals[f"{key}_source"] = source
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        source = self.env.context.get("crm_consent_source", "backoffice")
+        for vals in vals_list:
+            self._consent_vals(vals, source)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._consent_vals(vals, self.env.context.get("crm_consent_source", "backoffice"))
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # enrolment
+    # ------------------------------------------------------------------
+    def _member_normalized_mobile(self, number=None, country=None):
+        """E.164 form of the partner's mobile number, or a clear error."""
+        self.ensure_one()
+        number = number or self.mobile or self.phone
+        if not number:
+            raise ValidationError(
+                _("A member needs a mobile number: %(name)s has none.", name=self.display_name)
+            )
+        country = country or self.country_id or self.env.company.country_id
+        formatted = self._phone_format(number=number, country=country, force_format="E164")
+        if not formatted:
+            raise ValidationError(
+                _(
+                    "%(number)s is not a valid mobile number for %(country)s.",
+                    number=number,
+                    country=country.name or "",
+                )
+            )
+        return formatted
+
+    @api.model
+    def _member_find_by_mobile(self, number, company=None):
+        """The member (or any customer) of ``company`` with this mobile number."""
+        company = company or self.env.company
+        sanitized = self._phone_format(
+            number=number, country=company.country_id, force_format="E164"
+        )
+        if not sanitized:
+            return self.browse()
+        members = self.search(
+            [("phone_sanitized", "=", sanitized), ("member_company_id", "=", company.id),
+             ("is_member", "=", True)],  # fmt: skip
+            limit=1,
+        )
+        return members or self.search(
+            [
+                ("phone_sanitized", "=", sanitized),
+                ("company_id", "in", [company.id, False]),
+                ("type", "=", "contact"),
+            ],
+            limit=1,
+        )
+
+    @api.constrains("is_member", "mobile", "phone", "member_company_id")
+    def _check_member_mobile(self):
+        for partner in self.filtered("is_member"):
+            partner._member_normalized_mobile()
+            duplicate = self.sudo().search(
+                [
+                    ("id", "!=", partner.id),
+                    ("is_member", "=", True),
+                    ("member_company_id", "=", partner.member_company_id.id),
+                    ("phone_sanitized", "=", partner.phone_sanitized),
+                ],
+                limit=1,
+            )
+            if duplicate:
+                raise ValidationError(
+                    _(
+                        "%(number)s already belongs to the member %(member)s.",
+                        number=partner.mobile or partner.phone,
+                        member=duplicate.display_name,
+                    )
+                )
+
+    def action_member_enroll(self, channel="backoffice", pos_config=None):
+        """Enrol the partners as members of the current company. Idempotent."""
+        company = self.env.company
+        if not company.member_program_id:
+            company.sudo()._create_member_program()
+        program = company.member_program_id
+        today = fields.Date.context_today(self)
+        for partner in self:
+            if partner.is_member and partner.member_card_id:
+                continue
+            mobile = partner._member_normalized_mobile()
+            vals = {
+                "is_member": True,
+                "member_since": partner.member_since or today,
+                "member_company_id": company.id,
+                "member_join_channel": partner.member_join_channel or channel,
+                "member_join_pos_config_id": partner.member_join_pos_config_id.id
+                or (pos_config and pos_config.id),
+            }
+            if not partner.mobile:
+                vals["mobile"] = mobile
+            if not partner.company_id:
+                # members are the company's own customers
+                vals["company_id"] = company.id
+            card = self.env["loyalty.card"].sudo().search(
+                [("partner_id", "=", partner.id), ("program_id", "=", program.id)], limit=1
+            ) or self.env["loyalty.card"].sudo().create(
+                {"partner_id": partner.id, "program_id": program.id, "points": 0}
+            )
+            vals["member_card_id"] = card.id
+            partner.sudo().write(vals)
+        return True
+
+    @api.model
+    def _member_expiring_domain(self, days=30):
+        limit = fields.Date.context_today(self) + timedelta(days=days)
+        return [("is_member", "=", True), ("member_next_expiry_date", "<=", limit)]

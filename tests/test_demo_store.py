@@ -1,0 +1,53 @@
+# Copyright 2026 Retail CRM for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The demo store a retailer sees after `docker compose up` or `./run serve`.
+
+Runs under pytest-odoo on the database `./run test` installed with demo data.
+"""
+
+from datetime import date, timedelta
+
+from odoo.tests.common import TransactionCase
+
+from odoo.addons.crm_retail_loyalty.tools import store_data
+
+
+class TestDemoStore(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.ref("crm_retail_loyalty.company_morning_light_demo")
+        cls.orders = cls.env["pos.order"].search([("company_id", "=", cls.company.id)])
+        cls.customers = cls.env["res.partner"].search(
+            [("company_id", "=", cls.company.id), ("mobile", "=like", "+886 9%")]
+        )
+
+    def test_chain_of_three_stores_in_twd(self):
+        self.assertEqual(self.company.currency_id.name, "TWD")
+        configs = self.env["pos.config"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(len(configs), 3)
+        self.assertEqual(set(self.orders.mapped("config_id")), set(configs))
+        admin = self.env.ref("base.user_admin")
+        self.assertEqual(admin.company_id, self.company, "the owner lands on the demo chain")
+
+    def test_three_hundred_customers(self):
+        self.assertEqual(len(self.customers), 300)
+        self.assertTrue(all("\u4e00" <= c.name[0] <= "\u9fff" for c in self.customers))
+        self.assertEqual(len({c.birthday.month for c in self.customers}), 12)
+
+    def test_a_year_of_orders_up_to_today(self):
+        days = [o.date_order.date() for o in self.orders]
+        today = date.today()
+        self.assertGreaterEqual(len(self.orders), 3000)
+        self.assertLessEqual(max(days), today)
+        self.assertGreaterEqual(max(days), today - timedelta(days=3))
+        self.assertGreaterEqual(min(days), today - timedelta(days=367))
+        last = {}
+        for order in self.orders.filtered("partner_id"):
+            last[order.partner_id] = max(last.get(order.partner_id, date.min), order.date_order.date())
+        lapsed = [p for p, day in last.items() if 60 <= (today - day).days <= 120]
+        self.assertGreaterEqual(len(lapsed), 20, "customers who lapsed 60-120 days ago")
+
+    def test_screens_open(self):
+        opened = store_data.smoke_check(self.env(context={"allowed_company_ids": self.company.ids}))
+        self.assertGreater(opened["pos.order"], 0)
