@@ -1,7 +1,7 @@
 # Copyright 2026 Retail CRM for Odoo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 # fields the ledger itself maintains on a lot after it was written
@@ -89,6 +89,15 @@ class LoyaltyHistory(models.Model):
                 vals for vals in vals_list
                 if vals.get("ledger_kind") or vals.get("card_id") not in skip
             ]  # fmt: skip
+        if not self.env.su and not self.env.user.has_group(
+            "crm_retail_loyalty.crm_retail_loyalty_group_manager"
+        ):
+            card_ids = {vals.get("card_id") for vals in vals_list if not vals.get("ledger_kind")}
+            cards = self.env["loyalty.card"].sudo().browse(card_ids - {None, False}).exists()
+            if any(card._uses_point_lots() for card in cards):
+                raise AccessError(
+                    self.env._("Only a loyalty manager can add rows to a member's points history.")
+                )
         return super().create(vals_list)
 
     def unlink(self):

@@ -108,14 +108,17 @@ class ResPartner(models.Model):
             raise ValidationError(_("Unsupported search on the next points expiry."))
         if isinstance(value, str):
             value = fields.Date.to_date(value)
-        cards = self.env["loyalty.history"]._search(
-            [
-                ("is_lot", "=", True),
-                ("points_remaining", ">", 0),
-                ("expiration_date", operator, value),
-            ]
-        ).select("card_id")
-        return [("member_card_id", "in", cards)]
+        return [
+            (
+                "member_card_id.history_ids",
+                "any",
+                [
+                    ("is_lot", "=", True),
+                    ("points_remaining", ">", 0),
+                    ("expiration_date", operator, value),
+                ],
+            )
+        ]
 
     def _compute_member_search(self):
         self.member_search = False
@@ -264,13 +267,16 @@ class ResPartner(models.Model):
     @api.constrains("is_member", "mobile", "phone", "member_company_id")
     def _check_member_mobile(self):
         for partner in self.filtered("is_member"):
-            partner._member_normalized_mobile()
+            partner._member_check_unique(partner._member_normalized_mobile(), partner.member_company_id)
+
+    def _member_check_unique(self, sanitized, company):
+        for partner in self:
             duplicate = self.sudo().search(
                 [
                     ("id", "!=", partner.id),
                     ("is_member", "=", True),
-                    ("member_company_id", "=", partner.member_company_id.id),
-                    ("phone_sanitized", "=", partner.phone_sanitized),
+                    ("member_company_id", "=", company.id),
+                    ("phone_sanitized", "=", sanitized),
                 ],
                 limit=1,
             )
@@ -294,6 +300,7 @@ class ResPartner(models.Model):
             if partner.is_member and partner.member_card_id:
                 continue
             mobile = partner._member_normalized_mobile()
+            partner._member_check_unique(mobile, company)
             vals = {
                 "is_member": True,
                 "member_since": partner.member_since or today,

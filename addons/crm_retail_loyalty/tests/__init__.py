@@ -1,1 +1,4 @@
+from . import test_ledger
+from . import test_members
+from . import test_pos_flow
 from . import test_store_data
