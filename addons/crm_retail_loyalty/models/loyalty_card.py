@@ -147,11 +147,19 @@ class LoyaltyCard(models.Model):
     # the ledger
     # ------------------------------------------------------------------
     def _ledger_lock(self):
-        """Lock the cards' rows until the end of the transaction."""
+        """Lock the cards' rows until the end of the transaction.
+
+        The rows are also touched: Odoo runs requests in REPEATABLE READ, so a
+        second request that waited for this lock then fails with a
+        serialization error and is retried by Odoo on a fresh snapshot, where
+        it sees what this one wrote (points spent, points held).
+        """
         if self.ids:
             self.env.cr.execute(
                 SQL(
-                    "SELECT id FROM loyalty_card WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                    """UPDATE loyalty_card SET write_date = write_date
+                        WHERE id IN (SELECT id FROM loyalty_card WHERE id = ANY(%s)
+                                      ORDER BY id FOR NO KEY UPDATE)""",
                     self.ids,
                 )
             )

@@ -1,3 +1,4 @@
+from . import test_concurrency
 from . import test_ledger
 from . import test_members
 from . import test_pos_flow
