@@ -1,0 +1,63 @@
+/** @odoo-module */
+// Copyright 2026 Retail CRM for Odoo
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import { PosOrder } from "@point_of_sale/app/models/pos_order";
+import { patch } from "@web/core/utils/patch";
+
+patch(PosOrder.prototype, {
+    /** The member's card on the company's member programme, when cached. */
+    getMemberCard() {
+        const partner = this.get_partner();
+        if (!partner || !partner.is_member) {
+            return null;
+        }
+        return (
+            this.models["loyalty.card"].find(
+                (card) =>
+                    card.partner_id?.id === partner.id &&
+                    card.program_id?.program_type === "loyalty" &&
+                    card.id > 0
+            ) || null
+        );
+    },
+    /** Balance and the points expiring soon, for the order screen and the receipt. */
+    getMemberInfo() {
+        const partner = this.get_partner();
+        if (!partner || !partner.is_member) {
+            return null;
+        }
+        const card = this.getMemberCard();
+        return {
+            name: partner.name,
+            balance: card ? card.points : partner.member_points,
+            expiring: card ? card.points_expiring : partner.member_points_expiring,
+            nextExpiry: (card ? card.next_expiry_date : partner.member_next_expiry_date) || false,
+        };
+    },
+    /**
+     * Partial redemption: the cashier chooses how many points to spend on a
+     * per-point discount; the discount is capped at that many points.
+     */
+    _getRewardLineValuesDiscount(args) {
+        const reward = args.reward;
+        if (
+            args.cost &&
+            reward.discount_mode === "per_point" &&
+            reward.program_id.program_type === "loyalty"
+        ) {
+            const previous = reward.discount_max_amount;
+            reward.discount_max_amount = args.cost * reward.discount;
+            try {
+                return super._getRewardLineValuesDiscount(...arguments);
+            } finally {
+                reward.discount_max_amount = previous;
+            }
+        }
+        return super._getRewardLineValuesDiscount(...arguments);
+    },
+    export_for_printing() {
+        const result = super.export_for_printing(...arguments);
+        result.crmMember = this.getMemberInfo();
+        return result;
+    },
+});

@@ -1,0 +1,95 @@
+/** @odoo-module */
+// Copyright 2026 Retail CRM for Odoo
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
+import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
+import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
+import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
+import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("CrmRetailMemberPayTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm(), // open the register, whatever the language
+            ProductScreen.addOrderline("美式咖啡", "1"),
+            ProductScreen.clickPartnerButton(),
+            {
+                content: "search the member by mobile number, typed as the customer says it",
+                trigger: ".modal-dialog .input-group input",
+                run: "edit 0912000333",
+            },
+            {
+                content: "the number is not written like that locally: ask the server",
+                trigger: ".modal .search-more-button button",
+                run: "click",
+            },
+            {
+                content: "the partner list shows the member and the balance",
+                trigger: ".modal .partner-list .partner-line:contains('林美玲') .o_crm_member_badge",
+            },
+            ProductScreen.clickCustomer("林美玲"),
+            {
+                content: "balance and points expiring soon with their date",
+                trigger: ".o_crm_member_summary .o_crm_member_balance:contains('100')",
+            },
+            {
+                trigger: ".o_crm_member_summary .o_crm_member_expiring:contains('100'):contains('20')",
+            },
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            {
+                content: "the receipt shows the new balance: 100 + 9 earned on 90 TWD",
+                trigger: ".pos-receipt .o_crm_receipt_balance:contains('109')",
+            },
+            {
+                content: "and the next expiry",
+                trigger: ".pos-receipt .o_crm_receipt_expiry:contains('20')",
+            },
+            ReceiptScreen.clickNextOrder(),
+        ].flat(),
+});
+
+registry.category("web_tour.tours").add("CrmRetailEnrollTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm(), // open the register, whatever the language
+            ProductScreen.addOrderline("可頌", "1"),
+            ProductScreen.clickPartnerButton(),
+            { trigger: ".modal .o_crm_enroll_member", run: "click" },
+            { trigger: ".o_crm_enroll_mobile", run: "edit 0912000333" },
+            { trigger: ".o_crm_enroll_lookup", run: "click" },
+            {
+                content: "an existing member with that number is offered, not a duplicate",
+                trigger: ".o_crm_enroll_existing:contains('林美玲')",
+            },
+            { trigger: ".o_crm_enroll_cancel", run: "click" },
+            { trigger: ".modal .o_crm_enroll_member", run: "click" },
+            { trigger: ".o_crm_enroll_mobile", run: "edit 0966 123 456" },
+            { trigger: ".o_crm_enroll_lookup", run: "click" },
+            { trigger: ".o_crm_enroll_name", run: "edit 陳新會員" },
+            {
+                trigger: ".o_crm_enroll_birthday",
+                run() {
+                    // a date input: set it the way the browser's date picker does
+                    const input = document.querySelector(".o_crm_enroll_birthday");
+                    input.value = "1990-05-04";
+                    input.dispatchEvent(new Event("input", { bubbles: true }));
+                },
+            },
+            { trigger: ".o_crm_consent_sms", run: "click" },
+            { trigger: ".o_crm_enroll_confirm", run: "click" },
+            {
+                content: "the new member is on the order",
+                trigger: ".o_crm_member_summary:contains('陳新會員')",
+            },
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+        ].flat(),
+});

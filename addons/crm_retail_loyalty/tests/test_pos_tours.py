@@ -1,0 +1,67 @@
+# Copyright 2026 Retail CRM for Odoo
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from ..tools import store_data
+
+
+@tagged("post_install", "-at_install", "crm_retail_tour")
+class TestPosTours(HttpCase):
+    """The terminal in a real headless Chromium."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        store = store_data.setup_store(cls.env)
+        cls.company = store["company"]
+        cls.config = cls.env["pos.config"].browse(store["configs"][2]["id"])
+        cls.program = cls.company.member_program_id
+        cls.program.write({"points_validity_days": 90, "points_expiry_notice_days": 30})
+        # only the member programme runs at this till
+        cls.env["loyalty.program"].search(
+            [("id", "!=", cls.program.id), ("pos_ok", "=", True)]
+        ).write({"active": False})
+        cls.cashier = new_test_user(
+            cls.env, "tour_cashier",
+            groups="crm_retail_loyalty.crm_retail_loyalty_group_user,point_of_sale.group_pos_user",
+            company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)], lang="en_US",
+        )  # fmt: skip
+        member = cls.env["res.partner"].with_company(cls.company).create(
+            {"name": "林美玲", "mobile": "0912 000 333", "company_id": cls.company.id}
+        )
+        member.with_company(cls.company).action_member_enroll()
+        # 100 points earned 70 days ago: they expire in 20 days
+        member.member_card_id._ledger_earn(
+            100, "welcome", earned_on=fields.Date.today() - timedelta(days=70)
+        )
+        cls.member = member
+        # the tour pays by a method it can name in any interface language
+        cls.config.payment_method_ids.filtered("is_cash_count").name = "Cash"
+
+    def _start(self, tour):
+        self.config.with_user(self.cashier).with_company(self.company).open_ui()
+        self.start_tour(f"/pos/ui?config_id={self.config.id}", tour, login="tour_cashier")
+
+    def test_member_pays_and_sees_points(self):
+        self._start("CrmRetailMemberPayTour")
+        card = self.member.member_card_id
+        self.assertAlmostEqual(card.points, 109.0)
+        self.assertFalse(self.env["loyalty.card"]._ledger_check_invariant(card.ids))
+
+    def test_enrol_at_the_till(self):
+        self._start("CrmRetailEnrollTour")
+        partner = self.env["res.partner"].search([("name", "=", "陳新會員")])
+        self.assertEqual(len(partner), 1)
+        self.assertTrue(partner.is_member)
+        self.assertEqual(partner.phone_sanitized, "+886966123456")
+        self.assertEqual(partner.member_join_channel, "pos")
+        self.assertEqual(partner.member_join_pos_config_id, self.config)
+        self.assertTrue(partner.consent_sms)
+        self.assertFalse(partner.consent_email)
+        self.assertEqual(str(partner.birthday), "1990-05-04")
+        self.assertEqual(
+            self.env["res.partner"].search_count([("phone_sanitized", "=", "+886912000333")]), 1
+        )
