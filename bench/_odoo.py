@@ -25,12 +25,13 @@ def addons_path():
 def odoo_args(database):
     data_dir = os.path.join(ROOT, ".run", "filestore")
     args = [
-        "-c", os.path.join(ROOT, "odoo.conf"),
+        "-c",
+        os.path.join(ROOT, "odoo.conf"),
         f"--addons-path={addons_path()}",
         f"--data-dir={data_dir}",
         f"--database={database}",
         f"--db-filter=^{database}$",
-    ]  # fmt: skip
+    ]
     for env_name, option in (
         ("ODOO_DB_HOST", "--db_host"),
         ("ODOO_DB_PORT", "--db_port"),
@@ -62,8 +63,16 @@ def drop_database(database):
 def install(database, modules=MODULES, demo=False, log=print):
     """Create ``database`` with ``modules`` in a separate Odoo process."""
     started = time.perf_counter()
-    cmd = [sys.executable, "-m", "odoo", *odoo_args(database), "-i", modules,
-           "--stop-after-init", "--log-level=warn"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "odoo",
+        *odoo_args(database),
+        "-i",
+        modules,
+        "--stop-after-init",
+        "--log-level=warn",
+    ]
     if not demo:
         cmd.append("--without-demo=all")
     subprocess.run(cmd, check=True)

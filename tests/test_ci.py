@@ -25,8 +25,10 @@ def test_ci_stops_when_odoo_is_missing(python_without_odoo):
     result = subprocess.run(
         [str(ROOT / ".ci" / "run")],
         env={"PATH": "/usr/local/bin:/usr/bin:/bin", "PYTHON": python_without_odoo},
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 3, result.stdout + result.stderr
     assert "Odoo 18 is not importable" in result.stderr
 
@@ -35,8 +37,10 @@ def test_run_stops_when_odoo_is_missing(python_without_odoo):
     result = subprocess.run(
         [str(ROOT / "run"), "test"],
         env={"PATH": "/usr/local/bin:/usr/bin:/bin", "PYTHON": python_without_odoo},
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "Odoo 18 is not importable" in result.stderr
 

@@ -44,7 +44,9 @@ class TestDemoStore(TransactionCase):
         self.assertGreaterEqual(min(days), today - timedelta(days=367))
         last = {}
         for order in self.orders.filtered("partner_id"):
-            last[order.partner_id] = max(last.get(order.partner_id, date.min), order.date_order.date())
+            last[order.partner_id] = max(
+                last.get(order.partner_id, date.min), order.date_order.date()
+            )
         lapsed = [p for p, day in last.items() if 60 <= (today - day).days <= 120]
         self.assertGreaterEqual(len(lapsed), 20, "customers who lapsed 60-120 days ago")
 

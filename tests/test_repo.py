@@ -26,8 +26,16 @@ def manifest(addon):
 
 def test_layout():
     assert {a.name for a in ADDONS} == EXPECTED
-    for path in ("odoo.conf", "docker-compose.yml", "README.md", ".ci/run", "run",
-                 "bench/generate", ".pre-commit-config.yaml", "requirements-test.txt"):  # fmt: skip
+    for path in (
+        "odoo.conf",
+        "docker-compose.yml",
+        "README.md",
+        ".ci/run",
+        "run",
+        "bench/generate",
+        ".pre-commit-config.yaml",
+        "requirements-test.txt",
+    ):
         assert (ROOT / path).exists(), path
 
 
@@ -45,15 +53,30 @@ def test_manifest_is_oca_style(addon):
 
 @pytest.mark.parametrize("addon", ADDONS, ids=lambda a: a.name)
 def test_addon_folders(addon):
-    for sub in ("security/ir.model.access.csv", "tests/__init__.py",
-                "readme/DESCRIPTION.md", "readme/USAGE.md", "readme/CONFIGURE.md",
-                "README.rst", f"i18n/{addon.name}.pot", "i18n/zh_TW.po"):  # fmt: skip
+    for sub in (
+        "security/ir.model.access.csv",
+        "tests/__init__.py",
+        "readme/DESCRIPTION.md",
+        "readme/USAGE.md",
+        "readme/CONFIGURE.md",
+        "README.rst",
+        f"i18n/{addon.name}.pot",
+        "i18n/zh_TW.po",
+    ):
         assert (addon / sub).exists(), f"{addon.name}/{sub}"
     assert not (addon / "i18n/zh.po").exists(), "zh.po would bleed into zh_CN"
     with open(addon / "security/ir.model.access.csv", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["id", "name", "model_id:id", "group_id:id", "perm_read",
-                       "perm_write", "perm_create", "perm_unlink"]  # fmt: skip
+    assert rows[0] == [
+        "id",
+        "name",
+        "model_id:id",
+        "group_id:id",
+        "perm_read",
+        "perm_write",
+        "perm_create",
+        "perm_unlink",
+    ]
 
 
 @pytest.mark.parametrize("addon", ADDONS, ids=lambda a: a.name)
@@ -61,7 +84,7 @@ def test_translations_complete(addon):
     pot = polib.pofile(str(addon / "i18n" / f"{addon.name}.pot"))
     po = polib.pofile(str(addon / "i18n" / "zh_TW.po"))
     assert po.metadata.get("Language") == "zh_TW"
-    assert len(pot) > 0, "the template lists the addon's strings"
+    assert pot.metadata, "a template exported from a database"
     missing = {e.msgid for e in pot} - {e.msgid for e in po.translated_entries()}
     assert not missing, f"untranslated in zh_TW.po: {sorted(missing)[:10]}"
     assert not po.fuzzy_entries()

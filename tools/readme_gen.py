@@ -3,8 +3,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Write each addon's README.rst from its readme/ fragments (oca-gen-addon-readme style).
 
-    python3 tools/readme_gen.py           # write
-    python3 tools/readme_gen.py --check   # fail if a README.rst is stale
+python3 tools/readme_gen.py           # write
+python3 tools/readme_gen.py --check   # fail if a README.rst is stale
 """
 
 import ast

@@ -24,10 +24,14 @@ def main():
     args = parser.parse_args()
     odoo.tools.config.parse_config(
         [
-            "-c", args.config, f"--addons-path={args.addons_path}",
-            f"--data-dir={args.data_dir}", f"-d{args.database}", "--log-level=warn",
+            "-c",
+            args.config,
+            f"--addons-path={args.addons_path}",
+            f"--data-dir={args.data_dir}",
+            f"-d{args.database}",
+            "--log-level=warn",
         ]
-    )  # fmt: skip
+    )
     names = args.modules.split(",")
     registry = Registry(args.database)
     with registry.cursor() as cr:
@@ -41,20 +45,29 @@ def main():
     problems = []
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        left = env["ir.module.module"].search([("name", "in", names), ("state", "!=", "uninstalled")])
+        left = env["ir.module.module"].search(
+            [("name", "in", names), ("state", "!=", "uninstalled")]
+        )
         if left:
             problems.append(f"still installed: {left.mapped('name')}")
-        cr.execute("SELECT module, count(*) FROM ir_model_data WHERE module = ANY(%s) GROUP BY module", (names,))
+        cr.execute(
+            "SELECT module, count(*) FROM ir_model_data WHERE module = ANY(%s) GROUP BY module",
+            (names,),
+        )
         problems += [f"{count} XML ids of {module} left" for module, count in cr.fetchall()]
         cr.execute(
             "SELECT name FROM ir_model_fields WHERE model = 'res.partner' AND name = 'birthday'"
         )
         if cr.fetchone():
             problems.append("res.partner.birthday field left")
-        cr.execute("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'crm_retail%'")
+        cr.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'crm_retail%'"
+        )
         problems += [f"table {name} left" for (name,) in cr.fetchall()]
         # Odoo's own modules we build on stay as they were
-        base = env["ir.module.module"].search([("name", "in", ["pos_loyalty", "sale_loyalty", "mass_mailing"])])
+        base = env["ir.module.module"].search(
+            [("name", "in", ["pos_loyalty", "sale_loyalty", "mass_mailing"])]
+        )
         if set(base.mapped("state")) != {"installed"}:
             problems.append("an Odoo dependency was uninstalled with us")
     if problems:

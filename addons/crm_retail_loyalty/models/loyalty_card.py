@@ -201,8 +201,16 @@ class LoyaltyCard(models.Model):
             vals.update(order_model=order._name, order_id=order.id)
         return vals
 
-    def _ledger_earn(self, points, description, order=None, key=None, earned_on=None, kind="earn",
-                     expiration_date=None):  # fmt: skip
+    def _ledger_earn(
+        self,
+        points,
+        description,
+        order=None,
+        key=None,
+        earned_on=None,
+        kind="earn",
+        expiration_date=None,
+    ):
         """Add a lot of ``points``. Returns the lot (or an empty recordset)."""
         self.ensure_one()
         History = self.env["loyalty.history"].sudo()
@@ -273,8 +281,9 @@ class LoyaltyCard(models.Model):
         self.env["crm.retail.lot.usage"].sudo().create(usages)
         return _round(points - left)
 
-    def _ledger_spend(self, points, description, order=None, key=None, kind="spend",
-                      prefer_lots=None):  # fmt: skip
+    def _ledger_spend(
+        self, points, description, order=None, key=None, kind="spend", prefer_lots=None
+    ):
         """Spend ``points`` from the open lots, never below zero.
 
         Returns the row written (``used`` holds what was actually taken; a
@@ -338,7 +347,9 @@ class LoyaltyCard(models.Model):
             if left <= 0:
                 break
             free = usage.points - given_before.get(usage.lot_id, 0.0)
-            given_before[usage.lot_id] = max(given_before.get(usage.lot_id, 0.0) - usage.points, 0.0)
+            given_before[usage.lot_id] = max(
+                given_before.get(usage.lot_id, 0.0) - usage.points, 0.0
+            )
             amount = _round(min(free, left))
             if amount <= 0:
                 continue
@@ -353,8 +364,11 @@ class LoyaltyCard(models.Model):
         self.env["crm.retail.lot.usage"].sudo().create(usages)
         given = _round(points - left)
         row.with_context(crm_ledger_internal=True).issued = given
-        expired = [(lot, amount) for lot, amount in restored if lot.expiration_date and (
-            lot.expiration_date < today)]  # fmt: skip
+        expired = [
+            (lot, amount)
+            for lot, amount in restored
+            if lot.expiration_date and (lot.expiration_date < today)
+        ]
         if expired:
             expire_row = History.with_context(crm_ledger_internal=True).create(
                 self._ledger_vals(
@@ -442,8 +456,9 @@ class LoyaltyCard(models.Model):
                       FROM per_card
                     RETURNING id, card_id
                 ), usages AS (
-                    INSERT INTO crm_retail_lot_usage (history_id, lot_id, card_id, company_id, points,
-                                                      create_uid, write_uid, create_date, write_date)
+                    INSERT INTO crm_retail_lot_usage (
+                        history_id, lot_id, card_id, company_id, points,
+                        create_uid, write_uid, create_date, write_date)
                     SELECT rows.id, d.lot_id, d.card_id, c.company_id, d.points,
                            %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                       FROM crm_retail_due_lot d
@@ -503,9 +518,7 @@ class LoyaltyCard(models.Model):
     def _expiring_lots(self, within_days=None):
         """Open lots expiring within the notice window, earliest first."""
         self.ensure_one()
-        days = (
-            within_days if within_days is not None else self.program_id.points_expiry_notice_days
-        )
+        days = within_days if within_days is not None else self.program_id.points_expiry_notice_days
         limit = fields.Date.context_today(self) + timedelta(days=days)
         return self.lot_ids.filtered(
             lambda lot: lot.expiration_date and lot.expiration_date <= limit

@@ -40,9 +40,7 @@ class LoyaltyHistory(models.Model):
     usage_ids = fields.One2many(
         "crm.retail.lot.usage", "history_id", string="Lots Consumed", readonly=True
     )
-    consumed_by_ids = fields.One2many(
-        "crm.retail.lot.usage", "lot_id", string="Consumed By", readonly=True
-    )
+    consumed_by_ids = fields.One2many("crm.retail.lot.usage", "lot_id", readonly=True)
     reversed_history_ids = fields.Many2many(
         "loyalty.history",
         "loyalty_history_reversal_rel",
@@ -57,14 +55,13 @@ class LoyaltyHistory(models.Model):
         "loyalty_history_reversal_rel",
         "reversed_id",
         "reversal_id",
-        string="Reversed By",
         readonly=True,
     )
     partner_id = fields.Many2one(related="card_id.partner_id")
     program_id = fields.Many2one(related="card_id.program_id")
 
     def init(self):
-        super().init()
+        res = super().init()
         self.env.cr.execute(
             SQL(
                 """
@@ -79,6 +76,7 @@ class LoyaltyHistory(models.Model):
                 """
             )
         )
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -86,9 +84,10 @@ class LoyaltyHistory(models.Model):
         if skip:
             # a sales order's rows for cards the ledger already posted
             vals_list = [
-                vals for vals in vals_list
+                vals
+                for vals in vals_list
                 if vals.get("ledger_kind") or vals.get("card_id") not in skip
-            ]  # fmt: skip
+            ]
         if not self.env.su and not self.env.user.has_group(
             "crm_retail_loyalty.crm_retail_loyalty_group_manager"
         ):
@@ -104,7 +103,7 @@ class LoyaltyHistory(models.Model):
         if self.env.context.get("crm_ledger_keep_rows"):
             # Odoo deletes a cancelled order's rows; the ledger keeps its own
             # and has already written the reversal
-            self = self.filtered(lambda row: not row.ledger_kind)  # noqa: PLW0642
+            self = self.filtered(lambda row: not row.ledger_kind)
         return super().unlink()
 
     def write(self, vals):

@@ -60,7 +60,5 @@ class LoyaltyProgram(models.Model):
             return None
         last_day = earned_on + timedelta(days=self.points_validity_days)
         if self.points_expiry_policy == "month_end":
-            last_day = last_day.replace(
-                day=calendar.monthrange(last_day.year, last_day.month)[1]
-            )
+            last_day = last_day.replace(day=calendar.monthrange(last_day.year, last_day.month)[1])
         return last_day

@@ -49,7 +49,10 @@ class PosOrder(models.Model):
             return self.env["loyalty.card"]
         Card = self.env["loyalty.card"].sudo()
         card = Card.search(
-            [("partner_id", "in", (self.partner_id | partner).ids), ("program_id", "=", program.id)],
+            [
+                ("partner_id", "in", (self.partner_id | partner).ids),
+                ("program_id", "=", program.id),
+            ],
             limit=1,
         )
         return card or Card.with_context(action_no_send_mail=True).create(
@@ -60,9 +63,11 @@ class PosOrder(models.Model):
         """Programmes with lots that this order's till runs."""
         programs = self.config_id._get_program_ids()
         return programs.filtered(
-            lambda p: p.program_type == "loyalty"
-            and p.active
-            and p.company_id in (self.company_id, self.env["res.company"])
+            lambda p: (
+                p.program_type == "loyalty"
+                and p.active
+                and p.company_id in (self.company_id, self.env["res.company"])
+            )
         )
 
     def _loyalty_ledger_post(self):
@@ -115,10 +120,12 @@ class PosOrder(models.Model):
             return 0.0
         points = 0.0
         lines = self.lines.filtered(
-            lambda l: not l.is_reward_line
-            or (
-                l.reward_id.program_id != program
-                and l.reward_id.program_id.program_type not in ("gift_card", "ewallet")
+            lambda l: (
+                not l.is_reward_line
+                or (
+                    l.reward_id.program_id != program
+                    and l.reward_id.program_id.program_type not in ("gift_card", "ewallet")
+                )
             )
         )
         for rule in program.rule_ids:
@@ -162,10 +169,15 @@ class PosOrder(models.Model):
         History = self.env["loyalty.history"].sudo()
         description = self.env._("Refund %(order)s", order=self.display_name)
         for original in refund_lines.refunded_orderline_id.order_id:
-            mine = refund_lines.filtered(lambda l, o=original: l.refunded_orderline_id.order_id == o)
+            mine = refund_lines.filtered(
+                lambda l, o=original: l.refunded_orderline_id.order_id == o
+            )
             rows = History.search(
-                [("order_model", "=", "pos.order"), ("order_id", "=", original.id),
-                 ("ledger_kind", "in", ("earn", "spend"))]  # fmt: skip
+                [
+                    ("order_model", "=", "pos.order"),
+                    ("order_id", "=", original.id),
+                    ("ledger_kind", "in", ("earn", "spend")),
+                ]
             )
             # earned points, in proportion to the refunded share of what earned them
             for lot in rows.filtered(lambda r: r.ledger_kind == "earn"):
@@ -229,9 +241,12 @@ class PosOrder(models.Model):
             if int(card_id) > 0 and change < 0
         }
         cards = (
-            self.env["loyalty.card"].sudo().browse(list(spends)).exists()
+            self.env["loyalty.card"]
+            .sudo()
+            .browse(list(spends))
+            .exists()
             .filtered(lambda c: c._uses_point_lots())
-        )  # fmt: skip
+        )
         if not cards:
             return result
         cards._ledger_lock()
@@ -259,9 +274,13 @@ class PosOrder(models.Model):
         result = super(
             PosOrder, self.with_context(crm_ledger_external_points=True)
         ).confirm_coupon_programs(coupon_data)
-        cards = self.env["loyalty.card"].sudo().browse(
-            [u["id"] for u in result.get("coupon_updates", [])]
-        ).exists().filtered(lambda c: c._uses_point_lots())  # fmt: skip
+        cards = (
+            self.env["loyalty.card"]
+            .sudo()
+            .browse([u["id"] for u in result.get("coupon_updates", [])])
+            .exists()
+            .filtered(lambda c: c._uses_point_lots())
+        )
         if cards:
             # an order synced while the card was missing: post it now
             self._loyalty_ledger_post()
@@ -282,8 +301,11 @@ class PosOrder(models.Model):
             if client is None:
                 continue
             rows = History.search(
-                [("order_model", "=", self._name), ("order_id", "=", self.id),
-                 ("card_id", "=", card.id)]  # fmt: skip
+                [
+                    ("order_model", "=", self._name),
+                    ("order_id", "=", self.id),
+                    ("card_id", "=", card.id),
+                ]
             )
             server = sum(rows.mapped("issued")) - sum(rows.mapped("used"))
             if float_compare(client, server, precision_rounding=PRECISION):
@@ -300,26 +322,27 @@ class PosOrder(models.Model):
     def add_loyalty_history_lines(self, coupon_data, coupon_updates):
         """Ledger cards already have their rows: skip them, whatever arrives."""
         id_mapping = {item["old_id"]: int(item["id"]) for item in coupon_updates}
-        card_ids = {
-            id_mapping.get(int(c["card_id"])) or int(c["card_id"]) for c in coupon_data
-        }
+        card_ids = {id_mapping.get(int(c["card_id"])) or int(c["card_id"]) for c in coupon_data}
         ledger = {
             card.id
             for card in self.env["loyalty.card"].sudo().browse(list(card_ids)).exists()
             if card._uses_point_lots()
         }
         remaining = [
-            c for c in coupon_data
+            c
+            for c in coupon_data
             if (id_mapping.get(int(c["card_id"])) or int(c["card_id"])) not in ledger
-        ]  # fmt: skip
+        ]
         if not remaining:
             return True
         return super().add_loyalty_history_lines(remaining, coupon_updates)
 
     def _loyalty_ledger_rows(self):
         self.ensure_one()
-        return self.env["loyalty.history"].sudo().search(
-            [("order_model", "=", self._name), ("order_id", "=", self.id)]
+        return (
+            self.env["loyalty.history"]
+            .sudo()
+            .search([("order_model", "=", self._name), ("order_id", "=", self.id)])
         )
 
     def _get_loyalty_receipt_data(self):

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
@@ -18,14 +18,13 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     birthday = fields.Date(help="The customer's birthday, used for birthday rewards.")
-    is_member = fields.Boolean(string="Member", readonly=True, copy=False, index=True)
+    is_member = fields.Boolean("Member", readonly=True, copy=False, index=True)
     member_since = fields.Date(readonly=True, copy=False)
     member_company_id = fields.Many2one(
-        "res.company", string="Member Of", readonly=True, copy=False, index=True
+        "res.company", "Member Of", readonly=True, copy=False, index=True
     )
     member_card_id = fields.Many2one(
         "loyalty.card",
-        string="Member Card",
         readonly=True,
         copy=False,
         help="The customer's card on the company's member programme.",
@@ -77,7 +76,7 @@ class ResPartner(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # one member per mobile number per company, even under concurrent enrolments
         self.env.cr.execute(
             SQL(
@@ -86,11 +85,19 @@ class ResPartner(models.Model):
                    WHERE is_member AND phone_sanitized IS NOT NULL"""
             )
         )
+        return res
 
     @api.depends(
-        "consent_email", "consent_sms", "consent_line", "email", "mobile", "phone",
-        "is_blacklisted", "phone_sanitized_blacklisted", "line_user_id",
-    )  # fmt: skip
+        "consent_email",
+        "consent_sms",
+        "consent_line",
+        "email",
+        "mobile",
+        "phone",
+        "is_blacklisted",
+        "phone_sanitized_blacklisted",
+        "line_user_id",
+    )
     def _compute_can_contact(self):
         for partner in self:
             partner.can_email = bool(
@@ -105,7 +112,7 @@ class ResPartner(models.Model):
 
     def _search_member_next_expiry_date(self, operator, value):
         if operator not in ("<", "<=", ">", ">=", "=", "!="):
-            raise ValidationError(_("Unsupported search on the next points expiry."))
+            raise ValidationError(self.env._("Unsupported search on the next points expiry."))
         if isinstance(value, str):
             value = fields.Date.to_date(value)
         return [
@@ -125,7 +132,7 @@ class ResPartner(models.Model):
 
     def _search_member_search(self, operator, value):
         if operator not in ("ilike", "=", "=ilike", "like") or not isinstance(value, str):
-            raise ValidationError(_("Unsupported search on members."))
+            raise ValidationError(self.env._("Unsupported search on members."))
         text = value.strip().strip("%").strip()
         if not text:
             return [("id", "=", 0)]
@@ -146,9 +153,14 @@ class ResPartner(models.Model):
     @api.model
     def _load_pos_data_fields(self, config_id):
         return super()._load_pos_data_fields(config_id) + [
-            "is_member", "member_since", "member_card_id", "member_points",
-            "member_points_expiring", "member_next_expiry_date", "birthday",
-        ]  # fmt: skip
+            "is_member",
+            "member_since",
+            "member_card_id",
+            "member_points",
+            "member_points_expiring",
+            "member_next_expiry_date",
+            "birthday",
+        ]
 
     @api.model
     def pos_member_lookup(self, number):
@@ -166,8 +178,15 @@ class ResPartner(models.Model):
         partner = self._member_find_by_mobile(number) if number else self.browse()
         values = {
             key: vals[key]
-            for key in ("name", "mobile", "email", "birthday", "consent_email",
-                        "consent_sms", "consent_line")  # fmt: skip
+            for key in (
+                "name",
+                "mobile",
+                "email",
+                "birthday",
+                "consent_email",
+                "consent_sms",
+                "consent_line",
+            )
             if vals.get(key) not in (None, "")
         }
         if number:
@@ -179,7 +198,7 @@ class ResPartner(models.Model):
             )
         else:
             if not values.get("name"):
-                raise ValidationError(_("A new member needs a name."))
+                raise ValidationError(self.env._("A new member needs a name."))
             partner = Partner.create(dict(values, company_id=self.env.company.id))
         partner.action_member_enroll(channel="pos", pos_config=config)
         return partner.read(self._load_pos_data_fields(False), load=False)[0]
@@ -189,8 +208,11 @@ class ResPartner(models.Model):
         formatted = self._phone_format(number=number, country=country, force_format="E164")
         if not formatted:
             raise ValidationError(
-                _("%(number)s is not a valid mobile number for %(country)s.",
-                  number=number, country=country.name or "")  # fmt: skip
+                self.env._(
+                    "%(number)s is not a valid mobile number for %(country)s.",
+                    number=number,
+                    country=country.name or "",
+                )
             )
         return self._phone_format(number=formatted, country=country, force_format="INTERNATIONAL")
 
@@ -227,13 +249,15 @@ class ResPartner(models.Model):
         number = number or self.mobile or self.phone
         if not number:
             raise ValidationError(
-                _("A member needs a mobile number: %(name)s has none.", name=self.display_name)
+                self.env._(
+                    "A member needs a mobile number: %(name)s has none.", name=self.display_name
+                )
             )
         country = country or self.country_id or self.env.company.country_id
         formatted = self._phone_format(number=number, country=country, force_format="E164")
         if not formatted:
             raise ValidationError(
-                _(
+                self.env._(
                     "%(number)s is not a valid mobile number for %(country)s.",
                     number=number,
                     country=country.name or "",
@@ -251,8 +275,11 @@ class ResPartner(models.Model):
         if not sanitized:
             return self.browse()
         members = self.search(
-            [("phone_sanitized", "=", sanitized), ("member_company_id", "=", company.id),
-             ("is_member", "=", True)],  # fmt: skip
+            [
+                ("phone_sanitized", "=", sanitized),
+                ("member_company_id", "=", company.id),
+                ("is_member", "=", True),
+            ],
             limit=1,
         )
         return members or self.search(
@@ -267,7 +294,9 @@ class ResPartner(models.Model):
     @api.constrains("is_member", "mobile", "phone", "member_company_id")
     def _check_member_mobile(self):
         for partner in self.filtered("is_member"):
-            partner._member_check_unique(partner._member_normalized_mobile(), partner.member_company_id)
+            partner._member_check_unique(
+                partner._member_normalized_mobile(), partner.member_company_id
+            )
 
     def _member_check_unique(self, sanitized, company):
         for partner in self:
@@ -282,7 +311,7 @@ class ResPartner(models.Model):
             )
             if duplicate:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(number)s already belongs to the member %(member)s.",
                         number=partner.mobile or partner.phone,
                         member=duplicate.display_name,

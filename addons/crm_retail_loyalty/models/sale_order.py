@@ -15,16 +15,16 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     def action_confirm(self):
-        return super(
-            SaleOrder, self.with_context(crm_ledger_external_points=True)
-        ).action_confirm()
+        return super(SaleOrder, self.with_context(crm_ledger_external_points=True)).action_confirm()
 
     def _add_loyalty_history_lines(self):
         self.ensure_one()
         ledger_points = {}
         for coupon_point in self.coupon_point_ids:
             if coupon_point.coupon_id._uses_point_lots():
-                ledger_points.setdefault(coupon_point.coupon_id, [0.0, 0.0])[0] += coupon_point.points
+                ledger_points.setdefault(coupon_point.coupon_id, [0.0, 0.0])[0] += (
+                    coupon_point.points
+                )
         for line in self.order_line:
             if line.coupon_id and line.coupon_id._uses_point_lots():
                 ledger_points.setdefault(line.coupon_id, [0.0, 0.0])[1] += line.points_cost
@@ -34,11 +34,16 @@ class SaleOrder(models.Model):
         earned_on = fields.Date.context_today(self)
         for card, (issued, cost) in ledger_points.items():
             card = card.sudo()
-            card._ledger_spend(cost, description, order=self, key=f"sale.order:{self.id}:{card.id}:spend")
+            card._ledger_spend(
+                cost, description, order=self, key=f"sale.order:{self.id}:{card.id}:spend"
+            )
             card._ledger_earn(
-                issued, description, order=self, key=f"sale.order:{self.id}:{card.id}:earn",
+                issued,
+                description,
+                order=self,
+                key=f"sale.order:{self.id}:{card.id}:earn",
                 earned_on=earned_on,
-            )  # fmt: skip
+            )
         # the cards without lots keep Odoo's own rows
         others = self.with_context(crm_ledger_skip_cards=[c.id for c in ledger_points])
         return super(SaleOrder, others)._add_loyalty_history_lines()
@@ -48,21 +53,30 @@ class SaleOrder(models.Model):
         History = self.env["loyalty.history"].sudo()
         for order in previously_confirmed:
             rows = History.search(
-                [("order_model", "=", order._name), ("order_id", "=", order.id),
-                 ("ledger_kind", "in", ("earn", "spend"))]  # fmt: skip
+                [
+                    ("order_model", "=", order._name),
+                    ("order_id", "=", order.id),
+                    ("ledger_kind", "in", ("earn", "spend")),
+                ]
             )
             description = self.env._("Cancelled %s", order.display_name)
             for lot in rows.filtered(lambda r: r.ledger_kind == "earn"):
                 lot.card_id._ledger_spend(
-                    lot.issued, description, order=order, kind="claw_back",
+                    lot.issued,
+                    description,
+                    order=order,
+                    kind="claw_back",
                     key=f"sale.order:{order.id}:{lot.card_id.id}:cancel_earn:{lot.id}",
                     prefer_lots=lot.ids,
-                )  # fmt: skip
+                )
             for spend in rows.filtered(lambda r: r.ledger_kind == "spend"):
                 spend.card_id._ledger_give_back(
-                    spend, spend.used, description, order=order,
+                    spend,
+                    spend.used,
+                    description,
+                    order=order,
                     key=f"sale.order:{order.id}:{spend.card_id.id}:cancel_spend:{spend.id}",
-                )  # fmt: skip
+                )
         return super(
             SaleOrder, self.with_context(crm_ledger_external_points=True, crm_ledger_keep_rows=True)
         )._action_cancel()

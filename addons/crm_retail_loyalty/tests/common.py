@@ -33,21 +33,28 @@ class RetailLoyaltyCase(TransactionCase):
         cls.reward = cls.program.reward_ids[:1]
         cls.config = cls.env["pos.config"].browse(store["configs"][0]["id"])
         cls.config2 = cls.env["pos.config"].browse(store["configs"][1]["id"])
-        products = {p["name"]: cls.env["product.product"].browse(p["id"]) for p in store["products"]}
+        products = {
+            p["name"]: cls.env["product.product"].browse(p["id"]) for p in store["products"]
+        }
         cls.latte = products["拿鐵"]  # 120 TWD
         cls.croissant = products["可頌"]  # 65 TWD
         cls.beans = products["晨光配方豆 半磅"]  # 450 TWD
         cls.session = cls._open_session(cls.config)
         cls.cash = cls.config.payment_method_ids.filtered("is_cash_count")[:1]
         cls.cashier = new_test_user(
-            cls.env, "retail_cashier", groups="crm_retail_loyalty.crm_retail_loyalty_group_user",
-            company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)],
-        )  # fmt: skip
+            cls.env,
+            "retail_cashier",
+            groups="crm_retail_loyalty.crm_retail_loyalty_group_user",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
         cls.manager = new_test_user(
-            cls.env, "retail_manager",
+            cls.env,
+            "retail_manager",
             groups="crm_retail_loyalty.crm_retail_loyalty_group_manager",
-            company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)],
-        )  # fmt: skip
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
         cls.member = cls._make_member("林怡君", "0912 000 111")
         cls.card = cls.member.member_card_id
 
@@ -55,7 +62,9 @@ class RetailLoyaltyCase(TransactionCase):
     def _open_session(cls, config):
         session = config.current_session_id
         if not session:
-            session = cls.env["pos.session"].create({"config_id": config.id, "user_id": cls.env.uid})
+            session = cls.env["pos.session"].create(
+                {"config_id": config.id, "user_id": cls.env.uid}
+            )
         return session
 
     @classmethod
@@ -65,8 +74,16 @@ class RetailLoyaltyCase(TransactionCase):
         return partner
 
     # ------------------------------------------------------------------
-    def order_vals(self, lines, partner=None, refund_of=None, order_uuid=None, session=None,
-                   spend=0.0, card=None):  # fmt: skip
+    def order_vals(
+        self,
+        lines,
+        partner=None,
+        refund_of=None,
+        order_uuid=None,
+        session=None,
+        spend=0.0,
+        card=None,
+    ):
         """The dictionary the terminal sends to ``sync_from_ui``."""
         session = session or self.session
         order_lines = []
@@ -126,8 +143,15 @@ class RetailLoyaltyCase(TransactionCase):
             "amount_return": 0,
             "lines": order_lines,
             "payment_ids": [
-                (0, 0, {"amount": total, "name": fields.Datetime.now(),
-                        "payment_method_id": self.cash.id})  # fmt: skip
+                (
+                    0,
+                    0,
+                    {
+                        "amount": total,
+                        "name": fields.Datetime.now(),
+                        "payment_method_id": self.cash.id,
+                    },
+                )
             ],
             "last_order_preparation_change": "{}",
             "to_invoice": False,
@@ -150,8 +174,15 @@ class RetailLoyaltyCase(TransactionCase):
         if confirm:
             earned = order._loyalty_points_earned(self.program) if client_points is None else None
             net = client_points if client_points is not None else earned - spend
-            coupon_data = {card.id: {"points": net, "program_id": self.program.id,
-                                     "coupon_id": card.id, "barcode": False, "partner_id": partner.id}}  # fmt: skip
+            coupon_data = {
+                card.id: {
+                    "points": net,
+                    "program_id": self.program.id,
+                    "coupon_id": card.id,
+                    "barcode": False,
+                    "partner_id": partner.id,
+                }
+            }
             result = order.confirm_coupon_programs(coupon_data)
             order.add_loyalty_history_lines(
                 [{"card_id": card.id, "won": max(net, 0), "spent": spend}],

@@ -1,6 +1,6 @@
 # Copyright 2026 Retail CRM for Odoo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import date, timedelta
+from datetime import date
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
@@ -93,9 +93,10 @@ class TestLedger(RetailLoyaltyCase):
             self.pay([(self.latte, 1)])
         lots = self.rows(kind="earn")
         self.assertEqual(
-            set(lots.mapped("expiration_date")), {date(2026, 5, 30)},
+            set(lots.mapped("expiration_date")),
+            {date(2026, 5, 30)},
             "a purchase keeps every open lot alive",
-        )  # fmt: skip
+        )
         self.program.points_validity_days = 0
         self.assertIsNone(self.program._lot_expiration_date(date(2026, 1, 10)), "0: never")
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):

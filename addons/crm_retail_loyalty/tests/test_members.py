@@ -26,9 +26,10 @@ class TestMembers(RetailLoyaltyCase):
         with self.assertRaisesRegex(ValidationError, "林怡君"):
             twin.action_member_enroll()
         self.assertEqual(
-            self.env["res.partner"]._member_find_by_mobile("0912000111"), self.member,
+            self.env["res.partner"]._member_find_by_mobile("0912000111"),
+            self.member,
             "the till is offered the existing member instead of a duplicate",
-        )  # fmt: skip
+        )
 
     def test_invalid_or_missing_number(self):
         nobody = self.env["res.partner"].create({"name": "No Phone"})
@@ -43,8 +44,13 @@ class TestMembers(RetailLoyaltyCase):
         self.assertEqual(Partner.pos_member_lookup("0912-000-111")["id"], self.member.id)
         self.assertFalse(Partner.pos_member_lookup("0955 555 555"))
         data = Partner.pos_member_enroll(
-            {"name": "張雅婷", "mobile": "0955 555 555", "birthday": "1990-05-04",
-             "consent_sms": True, "consent_email": False},  # fmt: skip
+            {
+                "name": "張雅婷",
+                "mobile": "0955 555 555",
+                "birthday": "1990-05-04",
+                "consent_sms": True,
+                "consent_email": False,
+            },
             self.config.id,
         )
         partner = self.env["res.partner"].browse(data["id"])
@@ -60,8 +66,13 @@ class TestMembers(RetailLoyaltyCase):
 
     def test_blacklists_win_over_consent(self):
         partner = self.env["res.partner"].create(
-            {"name": "黃志明", "mobile": "0922 111 222", "email": "chih@example.com",
-             "consent_email": True, "consent_sms": True}  # fmt: skip
+            {
+                "name": "黃志明",
+                "mobile": "0922 111 222",
+                "email": "chih@example.com",
+                "consent_email": True,
+                "consent_sms": True,
+            }
         )
         self.assertTrue(partner.can_email and partner.can_sms)
         self.assertEqual(partner.consent_email_source, "backoffice")
@@ -75,8 +86,10 @@ class TestMembers(RetailLoyaltyCase):
         member = self.member.with_user(self.cashier)
         self.assertTrue(member.is_member)
         self.assertEqual(member.member_points, 0.0)
-        new = self.env["res.partner"].with_user(self.cashier).create(
-            {"name": "吳宗翰", "mobile": "0977 000 001"}
+        new = (
+            self.env["res.partner"]
+            .with_user(self.cashier)
+            .create({"name": "吳宗翰", "mobile": "0977 000 001"})
         )
         new.action_member_enroll()
         self.assertTrue(new.is_member)
@@ -88,13 +101,20 @@ class TestMembers(RetailLoyaltyCase):
             )
 
     def test_companies_never_see_each_others_members(self):
-        other_company = self.env["res.company"].create({"name": "Other Shop", "country_id": self.env.ref("base.tw").id})
+        other_company = self.env["res.company"].create(
+            {"name": "Other Shop", "country_id": self.env.ref("base.tw").id}
+        )
         outsider = new_test_user(
-            self.env, "other_cashier", groups="crm_retail_loyalty.crm_retail_loyalty_group_user",
-            company_id=other_company.id, company_ids=[(6, 0, other_company.ids)],
-        )  # fmt: skip
-        Partner = self.env["res.partner"].with_user(outsider).with_context(
-            allowed_company_ids=other_company.ids
+            self.env,
+            "other_cashier",
+            groups="crm_retail_loyalty.crm_retail_loyalty_group_user",
+            company_id=other_company.id,
+            company_ids=[(6, 0, other_company.ids)],
+        )
+        Partner = (
+            self.env["res.partner"]
+            .with_user(outsider)
+            .with_context(allowed_company_ids=other_company.ids)
         )
         self.assertFalse(Partner.search([("is_member", "=", True), ("id", "=", self.member.id)]))
         with self.assertRaises(AccessError):
@@ -104,8 +124,10 @@ class TestMembers(RetailLoyaltyCase):
                 allowed_company_ids=other_company.ids
             ).browse(self.card.id).read(["points"])
         # the same number can be a member of another company
-        twin = self.env["res.partner"].with_company(other_company).create(
-            {"name": "林怡君", "mobile": "0912 000 111", "company_id": other_company.id}
+        twin = (
+            self.env["res.partner"]
+            .with_company(other_company)
+            .create({"name": "林怡君", "mobile": "0912 000 111", "company_id": other_company.id})
         )
         twin.with_company(other_company).action_member_enroll()
         self.assertEqual(twin.member_company_id, other_company)

@@ -16,8 +16,14 @@ class TestPosFlow(RetailLoyaltyCase):
 
     def test_history_call_missing_or_repeated_changes_nothing(self):
         order = self.sync([(self.beans, 1)], partner=self.member)
-        coupon_data = {self.card.id: {"points": 45.0, "program_id": self.program.id,
-                                      "coupon_id": self.card.id, "partner_id": self.member.id}}  # fmt: skip
+        coupon_data = {
+            self.card.id: {
+                "points": 45.0,
+                "program_id": self.program.id,
+                "coupon_id": self.card.id,
+                "partner_id": self.member.id,
+            }
+        }
         result = order.confirm_coupon_programs(coupon_data)
         self.assertEqual(result["coupon_updates"][0]["points"], 45.0)
         history = [{"card_id": self.card.id, "won": 45.0, "spent": 0}]
@@ -102,8 +108,12 @@ class TestPosFlow(RetailLoyaltyCase):
         cards = self.env["loyalty.card"].search(domain)
         self.assertNotIn(self.card, cards)
         fields = self.env["res.partner"]._load_pos_data_fields(self.config.id)
-        for name in ("is_member", "member_points", "member_points_expiring",
-                     "member_next_expiry_date"):  # fmt: skip
+        for name in (
+            "is_member",
+            "member_points",
+            "member_points_expiring",
+            "member_next_expiry_date",
+        ):
             self.assertIn(name, fields)
 
     def test_member_found_by_phone_in_any_format_or_card_code(self):

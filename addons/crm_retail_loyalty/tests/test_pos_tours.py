@@ -25,12 +25,17 @@ class TestPosTours(HttpCase):
             [("id", "!=", cls.program.id), ("pos_ok", "=", True)]
         ).write({"active": False})
         cls.cashier = new_test_user(
-            cls.env, "tour_cashier",
+            cls.env,
+            "tour_cashier",
             groups="crm_retail_loyalty.crm_retail_loyalty_group_user,point_of_sale.group_pos_user",
-            company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)], lang="en_US",
-        )  # fmt: skip
-        member = cls.env["res.partner"].with_company(cls.company).create(
-            {"name": "林美玲", "mobile": "0912 000 333", "company_id": cls.company.id}
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+            lang="en_US",
+        )
+        member = (
+            cls.env["res.partner"]
+            .with_company(cls.company)
+            .create({"name": "林美玲", "mobile": "0912 000 333", "company_id": cls.company.id})
         )
         member.with_company(cls.company).action_member_enroll()
         # 100 points earned 70 days ago: they expire in 20 days

@@ -33,9 +33,7 @@ class TestStoreData(TransactionCase):
         self.assertEqual(len(configs), 3)
         self.assertEqual(set(configs.currency_id.mapped("name")), {"TWD"})
         self.assertTrue(all(p["price"] > 0 for p in self.store["products"]))
-        self.assertGreaterEqual(
-            len({p["categ"] for p in self.store["products"]}), 5
-        )
+        self.assertGreaterEqual(len({p["categ"] for p in self.store["products"]}), 5)
 
     def test_counts_match_what_was_asked(self):
         self.assertEqual(len(self.partners), 60)
@@ -62,7 +60,9 @@ class TestStoreData(TransactionCase):
 
     def test_orders_are_consistent_for_odoo(self):
         for order in self.orders[:50]:
-            self.assertAlmostEqual(order.amount_total, sum(order.lines.mapped("price_subtotal_incl")))
+            self.assertAlmostEqual(
+                order.amount_total, sum(order.lines.mapped("price_subtotal_incl"))
+            )
             self.assertAlmostEqual(order.amount_paid, sum(order.payment_ids.mapped("amount")))
             self.assertEqual(order.state, "done")
             self.assertEqual(order.session_id.config_id, order.config_id)
@@ -81,7 +81,8 @@ class TestStoreData(TransactionCase):
         one_time = [p for p, days in by_partner.items() if len(days) == 1]
         regulars = [p for p, days in by_partner.items() if len(days) >= 10]
         lapsed = [
-            p for p, days in by_partner.items()
+            p
+            for p, days in by_partner.items()
             if len(days) > 1 and 60 <= (self.today - max(days)).days <= 120
         ]
         self.assertTrue(one_time and regulars and lapsed)

@@ -27,7 +27,8 @@ _logger = logging.getLogger(__name__)
 MODULE = "crm_retail_loyalty"
 
 SURNAMES = (
-    "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴徐周葉蘇莊呂江何蕭羅高潘簡朱鍾游彭詹胡施沈余盧梁趙顏柯翁魏孫戴"
+    "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴徐周葉蘇莊呂江何蕭羅高"
+    "潘簡朱鍾游彭詹胡施沈余盧梁趙顏柯翁魏孫戴"
 )
 GIVEN = (
     "怡婷雅筑欣宜家豪志明俊宏淑芬美玲建宏冠宇宗翰承恩詩涵佳穎子晴柏翰品妤宇軒芷若思妤"
@@ -152,7 +153,9 @@ def setup_store(env):
     cenv = env(context=dict(env.context, allowed_company_ids=[company.id]))
     # Odoo creates a company's warehouse on its own only in test mode
     if not env["stock.warehouse"].search_count([("company_id", "=", company.id)]):
-        env["stock.warehouse"].create({"name": "晨光 中央倉", "code": "MLW", "company_id": company.id})
+        env["stock.warehouse"].create(
+            {"name": "晨光 中央倉", "code": "MLW", "company_id": company.id}
+        )
     for user in (env.ref("base.user_admin"), env.ref("base.user_root")):
         if company not in user.company_ids:
             user.sudo().write({"company_ids": [(4, company.id)]})
@@ -427,9 +430,7 @@ def generate_activity(env, store, customers, orders, seed=42, today=None, log=No
     # one closed session per store holds the generated history
     sessions = {}
     for config in configs:
-        session = env["pos.session"].create(
-            {"config_id": config["id"], "user_id": uid}
-        )
+        session = env["pos.session"].create({"config_id": config["id"], "user_id": uid})
         cr.execute(
             """UPDATE pos_session SET state = 'closed', start_at = %s, stop_at = %s
                WHERE id = %s""",
@@ -443,31 +444,97 @@ def generate_activity(env, store, customers, orders, seed=42, today=None, log=No
     env.invalidate_all()
 
     partner_cols = (
-        "id", "name", "complete_name", "commercial_partner_id", "company_id",
-        "type", "active", "is_company", "employee", "partner_share",
-        "customer_rank", "supplier_rank", "mobile", "phone_sanitized", "email",
-        "email_normalized", "country_id", "lang", "autopost_bills",
-        "birthday", "create_uid", "write_uid", "create_date", "write_date",
-    )  # fmt: skip
+        "id",
+        "name",
+        "complete_name",
+        "commercial_partner_id",
+        "company_id",
+        "type",
+        "active",
+        "is_company",
+        "employee",
+        "partner_share",
+        "customer_rank",
+        "supplier_rank",
+        "mobile",
+        "phone_sanitized",
+        "email",
+        "email_normalized",
+        "country_id",
+        "lang",
+        "autopost_bills",
+        "birthday",
+        "create_uid",
+        "write_uid",
+        "create_date",
+        "write_date",
+    )
     order_cols = (
-        "id", "name", "pos_reference", "uuid", "session_id", "config_id",
-        "company_id", "pricelist_id", "partner_id", "user_id", "sequence_number",
-        "state", "date_order", "amount_tax", "amount_total", "amount_paid",
-        "amount_return", "currency_rate", "to_invoice", "nb_print", "is_tipped",
-        "tip_amount", "has_deleted_line", "create_uid", "write_uid",
-        "create_date", "write_date",
-    )  # fmt: skip
+        "id",
+        "name",
+        "pos_reference",
+        "uuid",
+        "session_id",
+        "config_id",
+        "company_id",
+        "pricelist_id",
+        "partner_id",
+        "user_id",
+        "sequence_number",
+        "state",
+        "date_order",
+        "amount_tax",
+        "amount_total",
+        "amount_paid",
+        "amount_return",
+        "currency_rate",
+        "to_invoice",
+        "nb_print",
+        "is_tipped",
+        "tip_amount",
+        "has_deleted_line",
+        "create_uid",
+        "write_uid",
+        "create_date",
+        "write_date",
+    )
     line_cols = (
-        "id", "order_id", "company_id", "product_id", "name", "full_product_name",
-        "qty", "price_unit", "discount", "price_subtotal", "price_subtotal_incl",
-        "price_type", "uuid", "is_total_cost_computed", "total_cost",
-        "create_uid", "write_uid", "create_date", "write_date",
-    )  # fmt: skip
+        "id",
+        "order_id",
+        "company_id",
+        "product_id",
+        "name",
+        "full_product_name",
+        "qty",
+        "price_unit",
+        "discount",
+        "price_subtotal",
+        "price_subtotal_incl",
+        "price_type",
+        "uuid",
+        "is_total_cost_computed",
+        "total_cost",
+        "create_uid",
+        "write_uid",
+        "create_date",
+        "write_date",
+    )
     payment_cols = (
-        "id", "pos_order_id", "payment_method_id", "session_id", "company_id",
-        "amount", "payment_date", "is_change", "uuid", "name",
-        "create_uid", "write_uid", "create_date", "write_date",
-    )  # fmt: skip
+        "id",
+        "pos_order_id",
+        "payment_method_id",
+        "session_id",
+        "company_id",
+        "amount",
+        "payment_date",
+        "is_change",
+        "uuid",
+        "name",
+        "create_uid",
+        "write_uid",
+        "create_date",
+        "write_date",
+    )
     partners = _Copier(cr, "res_partner", partner_cols)
     pos_orders = _Copier(cr, "pos_order", order_cols)
     lines = _Copier(cr, "pos_order_line", line_cols, parent=pos_orders)
@@ -508,11 +575,32 @@ def generate_activity(env, store, customers, orders, seed=42, today=None, log=No
         ) + timedelta(hours=8)
         partners.add(
             (
-                pid, name, name, pid, company_id, "contact", True, False, False, True,
-                1, 0, mobile, sanitized, email, email, taiwan, None, "ask",
-                birthday, uid, uid, created, created,
+                pid,
+                name,
+                name,
+                pid,
+                company_id,
+                "contact",
+                True,
+                False,
+                False,
+                True,
+                1,
+                0,
+                mobile,
+                sanitized,
+                email,
+                email,
+                taiwan,
+                None,
+                "ask",
+                birthday,
+                uid,
+                uid,
+                created,
+                created,
             )
-        )  # fmt: skip
+        )
         home = _weighted(rng, config_index, config_weights)
         days = [first_ago]
         if visits > 1:
@@ -570,31 +658,81 @@ def generate_activity(env, store, customers, orders, seed=42, today=None, log=No
             total += subtotal
             order_lines.append(
                 (
-                    line_seq, oid, company_id, product["id"], f"{config['code'].upper()}/{number:07d}",
-                    product["name"], qty, product["price"], 0, subtotal, subtotal, "original",
-                    uuid.UUID(int=rng.getrandbits(128), version=4), True, 0.35 * subtotal,
-                    uid, uid, when, when,
+                    line_seq,
+                    oid,
+                    company_id,
+                    product["id"],
+                    f"{config['code'].upper()}/{number:07d}",
+                    product["name"],
+                    qty,
+                    product["price"],
+                    0,
+                    subtotal,
+                    subtotal,
+                    "original",
+                    uuid.UUID(int=rng.getrandbits(128), version=4),
+                    True,
+                    0.35 * subtotal,
+                    uid,
+                    uid,
+                    when,
+                    when,
                 )
-            )  # fmt: skip
+            )
             line_seq += 1
         reference = f"Order {cid:05d}-{sessions[cid]:03d}-{number:06d}"
         pos_orders.add(
             (
-                oid, f"{config['name']}/{number:06d}", reference,
-                uuid.UUID(int=rng.getrandbits(128), version=4), sessions[cid], cid,
-                company_id, config["pricelist_id"], pid, uid, number, "done", when,
-                0, total, total, 0, 1, False, 1, False, 0, False, uid, uid, when, when,
+                oid,
+                f"{config['name']}/{number:06d}",
+                reference,
+                uuid.UUID(int=rng.getrandbits(128), version=4),
+                sessions[cid],
+                cid,
+                company_id,
+                config["pricelist_id"],
+                pid,
+                uid,
+                number,
+                "done",
+                when,
+                0,
+                total,
+                total,
+                0,
+                1,
+                False,
+                1,
+                False,
+                0,
+                False,
+                uid,
+                uid,
+                when,
+                when,
             )
-        )  # fmt: skip
+        )
         for row in order_lines:
             lines.add(row)
         method = config["cash_id"] if rng.random() < 0.45 else config["card_id"]
         payments.add(
             (
-                payment_id + offset, oid, method, sessions[cid], company_id, total, when,
-                False, uuid.UUID(int=rng.getrandbits(128), version=4), None, uid, uid, when, when,
+                payment_id + offset,
+                oid,
+                method,
+                sessions[cid],
+                company_id,
+                total,
+                when,
+                False,
+                uuid.UUID(int=rng.getrandbits(128), version=4),
+                None,
+                uid,
+                uid,
+                when,
+                when,
             )
-        )  # fmt: skip
+        )
     for copier in (pos_orders, lines, payments):
         copier.flush()
     if bulk:
@@ -658,7 +796,8 @@ def smoke_check(env):
         form_spec = {
             name: {}
             for name, field in env[model]._fields.items()
-            if f'name="{name}"' in form and field.type not in ("one2many", "many2many", "properties")
+            if f'name="{name}"' in form
+            and field.type not in ("one2many", "many2many", "properties")
         }
         record = env[model].browse(page["records"][0]["id"])
         record.web_read(form_spec)

@@ -13,4 +13,6 @@ class TestReportsInstall(TransactionCase):
         deps = {m.name: set(m.dependencies_id.mapped("name")) for m in modules}
         self.assertIn("crm_retail_campaigns", deps["crm_retail_reports"])
         self.assertIn("crm_retail_loyalty", deps["crm_retail_campaigns"])
-        self.assertFalse(deps["crm_retail_loyalty"] & {"crm_retail_campaigns", "crm_retail_reports"})
+        self.assertFalse(
+            deps["crm_retail_loyalty"] & {"crm_retail_campaigns", "crm_retail_reports"}
+        )

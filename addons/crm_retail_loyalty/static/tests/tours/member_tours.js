@@ -27,7 +27,8 @@ registry.category("web_tour.tours").add("CrmRetailMemberPayTour", {
             },
             {
                 content: "the partner list shows the member and the balance",
-                trigger: ".modal .partner-list .partner-line:contains('林美玲') .o_crm_member_badge",
+                trigger:
+                    ".modal .partner-list .partner-line:contains('林美玲') .o_crm_member_badge",
             },
             ProductScreen.clickCustomer("林美玲"),
             {
@@ -35,7 +36,8 @@ registry.category("web_tour.tours").add("CrmRetailMemberPayTour", {
                 trigger: ".o_crm_member_summary .o_crm_member_balance:contains('100')",
             },
             {
-                trigger: ".o_crm_member_summary .o_crm_member_expiring:contains('100'):contains('20')",
+                trigger:
+                    ".o_crm_member_summary .o_crm_member_expiring:contains('100'):contains('20')",
             },
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Cash"),
