@@ -13,6 +13,10 @@ from odoo.addons.crm_retail_loyalty.tools import store_data
 
 
 class TestDemoStore(TransactionCase):
+    # Odoo sets these on test classes of addons; this one lives outside them
+    test_tags = {"standard", "at_install"}
+    test_module = "crm_retail_tests"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
