@@ -219,7 +219,7 @@ class LoyaltyCard(models.Model):
         if points <= 0 or self._ledger_done(key):
             return History
         earned_on = earned_on or fields.Date.context_today(self)
-        if expiration_date is None:
+        if expiration_date is None:  # False: explicitly no expiry
             expiration_date = self.program_id._lot_expiration_date(earned_on)
         lot = History.with_context(crm_ledger_internal=True).create(
             dict(
@@ -390,6 +390,26 @@ class LoyaltyCard(models.Model):
             )
         self._ledger_set_balance()
         return row
+
+    def _ledger_transfer_to(self, target):
+        """Move every open lot of this card to ``target``, keeping its expiry."""
+        self.ensure_one()
+        description = self.env._("Transfer from card %(code)s", code=self.code)
+        (self | target)._ledger_lock()
+        for lot in self.lot_ids.sorted("id"):
+            amount = lot.points_remaining
+            self._ledger_spend(
+                amount,
+                self.env._("Transfer to card %(code)s", code=target.code),
+                kind="transfer",
+                prefer_lots=lot.ids,
+            )
+            target._ledger_earn(
+                amount,
+                description,
+                kind="transfer",
+                expiration_date=lot.expiration_date or False,
+            )
 
     def _ledger_adjust(self, difference, reason, kind="adjust", order=None, key=None):
         """A correction: a new lot when positive, a spend when negative."""

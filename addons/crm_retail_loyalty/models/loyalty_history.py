@@ -70,6 +70,8 @@ class LoyaltyHistory(models.Model):
                 CREATE INDEX IF NOT EXISTS loyalty_history_open_lots_idx
                     ON loyalty_history (card_id, expiration_date, id)
                     WHERE is_lot AND points_remaining > 0;
+                CREATE INDEX IF NOT EXISTS loyalty_history_order_idx
+                    ON loyalty_history (order_id, order_model) WHERE order_id IS NOT NULL;
                 CREATE INDEX IF NOT EXISTS loyalty_history_due_lots_idx
                     ON loyalty_history (expiration_date, card_id)
                     WHERE is_lot AND points_remaining > 0;

@@ -149,3 +149,19 @@ class TestMembers(RetailLoyaltyCase):
         html = html.decode()
         self.assertIn(self.member.name, html)
         self.assertIn("45.00", html)
+
+    def test_merging_customers_moves_lots_with_their_expiry(self):
+        twin = self._make_member("林怡君 (舊)", "0912 000 999")
+        with __import__("freezegun").freeze_time("2026-01-10 04:00:00"):
+            self.pay([(self.beans, 1)], partner=twin, card=twin.member_card_id)
+        with __import__("freezegun").freeze_time("2026-02-10 04:00:00"):
+            self.pay([(self.beans, 2)])
+        wizard = self.env["base.partner.merge.automatic.wizard"].create({})
+        wizard._merge((self.member | twin).ids, self.member)
+        lots = self.card.lot_ids.sorted("expiration_date")
+        self.assertEqual(
+            [(lot.points_remaining, str(lot.expiration_date)) for lot in lots],
+            [(45.0, "2026-04-10"), (90.0, "2026-05-11")],
+        )
+        self.assertAlmostEqual(self.card.points, 135.0)
+        self.assertLedgerConsistent()

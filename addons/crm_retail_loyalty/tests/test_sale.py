@@ -28,9 +28,7 @@ class TestOnlineOrders(RetailLoyaltyCase):
         self.assertEqual(len(lot), 1)
         self.assertAlmostEqual(lot.issued, 90.0, msg="10 points per 100 TWD, online too")
         self.assertEqual(lot.order_model, "sale.order")
-        self.assertEqual(
-            lot.expiration_date, fields.Date.context_today(lot) + timedelta(days=90)
-        )
+        self.assertEqual(lot.expiration_date, fields.Date.context_today(lot) + timedelta(days=90))
         self.assertAlmostEqual(self.card.points, 90.0)
         self.assertEqual(len(self.rows()), 1, "no second, unattributed row from Odoo")
         order._action_cancel()
