@@ -17,6 +17,7 @@
         "views/loyalty_program_views.xml",
         "views/loyalty_card_views.xml",
         "views/loyalty_history_views.xml",
+        "views/crm_retail_tier_views.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",
     ],

@@ -9,7 +9,9 @@ def post_init_hook(env):
     opening lot for their balance, valid from today, so the ledger's
     invariant holds from the first minute.
     """
-    env["res.company"].search([])._create_member_program()
+    companies = env["res.company"].search([])
+    companies._create_member_program()
+    companies._create_default_tiers()
     env.cr.execute(
         """
         INSERT INTO loyalty_history (card_id, ledger_kind, description, issued, used, is_lot,

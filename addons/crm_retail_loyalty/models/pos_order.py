@@ -34,6 +34,8 @@ class PosOrder(models.Model):
         try:
             with self.env.cr.savepoint():
                 self._loyalty_ledger_post()
+                # the third purchase makes a VIP before the receipt prints
+                self.partner_id.commercial_partner_id._member_tier_evaluate(upgrade_only=True)
         except Exception:
             # the order is paid and kept whatever happens to its points
             _logger.exception("points of POS order %s could not be posted", self.name)
@@ -158,7 +160,9 @@ class PosOrder(models.Model):
                 )
             elif rule.reward_point_mode == "unit":
                 points += rule.reward_point_amount * quantity
-        return float_round(points, precision_rounding=PRECISION)
+        # the member's tier when the order was rung up, as the terminal knew it
+        multiplier = self.partner_id.commercial_partner_id.member_tier_id.points_multiplier or 1.0
+        return float_round(points * multiplier, precision_rounding=PRECISION)
 
     # ------------------------------------------------------------------
     # refunds

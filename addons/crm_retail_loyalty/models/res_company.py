@@ -15,6 +15,23 @@ class ResCompany(models.Model):
         help="The loyalty programme every member of this company has a card on.",
     )
 
+    tier_qualification_days = fields.Integer(
+        "Tier Qualification Window (days)",
+        default=365,
+        help="Spend and orders over this many days decide a member's tier.",
+    )
+    tier_grace_days = fields.Integer(
+        "Tier Grace Period (days)",
+        default=30,
+        help="How long a member may stay below a tier's thresholds before being moved down.",
+    )
+    tier_downgrade_mode = fields.Selection(
+        [("step", "One tier at a time"), ("direct", "Straight to the tier they qualify for")],
+        "Tier Downgrade",
+        default="step",
+        required=True,
+    )
+
     def _create_member_program(self):
         """Create the seeds' default programme where a company has none.
 
@@ -73,6 +90,45 @@ class ResCompany(models.Model):
                 )
             )
             company.member_program_id = program
+            company._create_default_tiers()
+
+    def _create_default_tiers(self):
+        """The seeds' ladder: Member, VIP at the 3rd purchase, a spend-based top tier."""
+        Tier = self.env["crm.retail.tier"].sudo()
+        for company in self:
+            if Tier.search_count([("company_id", "=", company.id)]):
+                continue
+            Tier.create(
+                [
+                    {
+                        "name": self.env._("Member"),
+                        "sequence": 10,
+                        "company_id": company.id,
+                        "color": 0,
+                        "points_multiplier": 1.0,
+                        "benefits": self.env._("10 points per 100 spent."),
+                    },
+                    {
+                        "name": self.env._("VIP"),
+                        "sequence": 20,
+                        "company_id": company.id,
+                        "color": 3,
+                        "min_orders": 3,
+                        "points_multiplier": 1.5,
+                        "benefits": self.env._("From the 3rd purchase: 1.5 times the points."),
+                    },
+                    {
+                        "name": self.env._("Gold"),
+                        "sequence": 30,
+                        "company_id": company.id,
+                        "color": 2,
+                        "min_amount": 20000,
+                        "min_orders": 3,
+                        "points_multiplier": 2.0,
+                        "benefits": self.env._("20,000 spent in a year: double points."),
+                    },
+                ]
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

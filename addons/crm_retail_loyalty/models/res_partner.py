@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 CONSENT_SOURCES = [
@@ -69,6 +69,30 @@ class ResPartner(models.Model):
         help="Consent given and the number is not on Odoo's phone blacklist.",
     )
     can_line = fields.Boolean(compute="_compute_can_contact")
+    member_tier_id = fields.Many2one(
+        "crm.retail.tier", "Tier", readonly=True, copy=False, index=True
+    )
+    member_tier_name = fields.Char(related="member_tier_id.name", string="Tier Name")
+    member_tag_names = fields.Char(
+        compute="_compute_member_tag_names", help="The customer's tags, for the till."
+    )
+    member_tier_multiplier = fields.Float(
+        related="member_tier_id.points_multiplier", string="Tier Points Multiplier"
+    )
+    member_tier_manual = fields.Boolean(
+        "Tier Set by Hand",
+        readonly=True,
+        copy=False,
+        help="A manager set this tier: the nightly evaluation does not lower it.",
+    )
+    member_tier_below_since = fields.Date(
+        readonly=True,
+        copy=False,
+        help="Since when the member no longer meets the tier's thresholds (grace period).",
+    )
+    member_tier_history_ids = fields.One2many(
+        "crm.retail.tier.history", "partner_id", string="Tier Changes", readonly=True
+    )
     member_search = fields.Char(
         compute="_compute_member_search",
         search="_search_member_search",
@@ -127,6 +151,11 @@ class ResPartner(models.Model):
             )
         ]
 
+    @api.depends("category_id")
+    def _compute_member_tag_names(self):
+        for partner in self:
+            partner.member_tag_names = ", ".join(partner.category_id.mapped("name")) or False
+
     def _compute_member_search(self):
         self.member_search = False
 
@@ -160,6 +189,9 @@ class ResPartner(models.Model):
             "member_points_expiring",
             "member_next_expiry_date",
             "birthday",
+            "member_tier_name",
+            "member_tier_multiplier",
+            "member_tag_names",
         ]
 
     @api.model
@@ -350,9 +382,142 @@ class ResPartner(models.Model):
             )
             vals["member_card_id"] = card.id
             partner.sudo().write(vals)
+            partner._member_tier_evaluate(upgrade_only=True)
         return True
 
     @api.model
     def _member_expiring_domain(self, days=30):
         limit = fields.Date.context_today(self) + timedelta(days=days)
         return [("is_member", "=", True), ("member_next_expiry_date", "<=", limit)]
+
+    # ------------------------------------------------------------------
+    # tiers
+    # ------------------------------------------------------------------
+    def _member_tier_figures(self, company):
+        """Spend and paid orders net of refunds over the qualification window,
+        at the till and online, per partner id."""
+        if not self.ids:
+            return {}
+        since = fields.Datetime.now() - timedelta(days=company.tier_qualification_days or 365)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner_id, COALESCE(SUM(amount), 0),
+                       COALESCE(SUM(SIGN(amount)), 0)::int
+                  FROM (
+                    SELECT partner_id, amount_total AS amount FROM pos_order
+                     WHERE partner_id = ANY(%(ids)s) AND company_id = %(company)s
+                       AND state IN ('paid', 'done', 'invoiced') AND date_order >= %(since)s
+                    UNION ALL
+                    SELECT partner_id, amount_total FROM sale_order
+                     WHERE partner_id = ANY(%(ids)s) AND company_id = %(company)s
+                       AND state = 'sale' AND date_order >= %(since)s
+                  ) orders
+                 GROUP BY partner_id
+                """,
+                ids=self.ids,
+                company=company.id,
+                since=since,
+            )
+        )
+        return {pid: (float(amount), orders) for pid, amount, orders in self.env.cr.fetchall()}
+
+    def _member_tier_change(self, tier, reason, note=False):
+        """Move the members to ``tier`` and write the history row."""
+        History = self.env["crm.retail.tier.history"].sudo()
+        for partner in self:
+            if partner.member_tier_id == tier:
+                continue
+            History.create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": (partner.member_company_id or self.env.company).id,
+                    "from_tier_id": partner.member_tier_id.id,
+                    "to_tier_id": tier.id,
+                    "reason": reason,
+                    "note": note,
+                }
+            )
+            partner.sudo().write(
+                {
+                    "member_tier_id": tier.id,
+                    "member_tier_below_since": False,
+                    "member_tier_manual": reason == "manual",
+                }
+            )
+
+    def action_member_set_tier(self, tier, reason):
+        """A manager's override; the reason is kept on the history row."""
+        if not self.env.user.has_group("crm_retail_loyalty.crm_retail_loyalty_group_manager"):
+            raise AccessError(self.env._("Only a loyalty manager can change a member's tier."))
+        if not (reason or "").strip():
+            raise ValidationError(self.env._("Give a reason for changing the tier."))
+        self._member_tier_change(tier, "manual", note=reason.strip())
+        return True
+
+    @api.model
+    def _cron_evaluate_tiers(self, chunk_size=50000):
+        """Nightly: upgrades that were missed, downgrades after the grace period.
+
+        Members are taken in id order from a cursor kept in a system parameter,
+        one bounded chunk a call; the job can be killed and rerun (a member's
+        figures are recomputed each time, changes are idempotent).
+        """
+        params = self.env["ir.config_parameter"].sudo()
+        last_id = int(params.get_param("crm_retail_loyalty.tier_cursor", 0))
+        members = self.sudo().search(
+            [("is_member", "=", True), ("id", ">", last_id)], order="id", limit=chunk_size
+        )
+        members._member_tier_evaluate()
+        if len(members) < chunk_size:
+            params.set_param("crm_retail_loyalty.tier_cursor", 0)
+            remaining = 0
+        else:
+            params.set_param("crm_retail_loyalty.tier_cursor", members[-1].id)
+            remaining = self.sudo().search_count(
+                [("is_member", "=", True), ("id", ">", members[-1].id)]
+            )
+        self.env["ir.cron"]._notify_progress(done=len(members), remaining=remaining)
+        return len(members), remaining
+
+    def _member_tier_evaluate(self, upgrade_only=False):
+        """Move members to the tier their figures give them.
+
+        Upgrades happen at once (at payment, ``upgrade_only``); downgrades only
+        in the nightly run, once the member has been below the tier for the
+        company's grace period, one step or straight down as it is set.
+        """
+        today = fields.Date.context_today(self)
+        self = self.filtered("is_member")  # noqa: PLW0642
+        Tier = self.env["crm.retail.tier"].sudo()
+        for company in self.member_company_id:
+            members = self.filtered(lambda p, c=company: p.member_company_id == c)
+            ladder = Tier._ladder(company)
+            if not ladder:
+                continue
+            figures = members._member_tier_figures(company)
+            grace = company.tier_grace_days
+            rank = {tier: index for index, tier in enumerate(ladder)}
+            for partner in members:
+                amount, orders = figures.get(partner.id, (0.0, 0))
+                best = Tier._best_for(ladder, amount, orders)
+                current = partner.member_tier_id
+                if best and (not current or rank.get(best, -1) > rank.get(current, -1)):
+                    partner._member_tier_change(best, "upgrade")
+                elif upgrade_only:
+                    continue
+                elif current and rank.get(best, -1) < rank.get(current, -1):
+                    if partner.member_tier_manual:
+                        continue
+                    if not partner.member_tier_below_since:
+                        partner.sudo().member_tier_below_since = today
+                    elif (today - partner.member_tier_below_since).days >= grace:
+                        if company.tier_downgrade_mode == "step":
+                            target = ladder[max(rank[current] - 1, 0)]
+                            target = max(target, best, key=lambda t: rank.get(t, -1))
+                        else:
+                            target = best
+                        partner._member_tier_change(target, "downgrade")
+                elif partner.member_tier_below_since:
+                    partner.sudo().member_tier_below_since = False

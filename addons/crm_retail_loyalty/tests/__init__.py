@@ -5,3 +5,4 @@ from . import test_pos_flow
 from . import test_pos_tours
 from . import test_sale
 from . import test_store_data
+from . import test_tiers

@@ -32,6 +32,8 @@ class TestPosTours(HttpCase):
             company_ids=[(6, 0, cls.company.ids)],
             lang="en_US",
         )
+        # the seeds' ladder: Member, VIP at the 3rd purchase, Gold
+        cls.company._create_default_tiers()
         member = (
             cls.env["res.partner"]
             .with_company(cls.company)
@@ -42,6 +44,7 @@ class TestPosTours(HttpCase):
         member.member_card_id._ledger_earn(
             100, "welcome", earned_on=fields.Date.today() - timedelta(days=70)
         )
+        member.member_card_id.code = "0449876543210"
         cls.member = member
         # the tour pays by a method it can name in any interface language
         cls.config.payment_method_ids.filtered("is_cash_count").name = "Cash"
@@ -70,3 +73,11 @@ class TestPosTours(HttpCase):
         self.assertEqual(
             self.env["res.partner"].search_count([("phone_sanitized", "=", "+886912000333")]), 1
         )
+
+    def test_third_purchase_shows_vip(self):
+        self._start("CrmRetailVipTour")
+        self.assertEqual(self.member.member_tier_id.name, "VIP")
+        upgrade = self.env["crm.retail.tier.history"].search(
+            [("partner_id", "=", self.member.id), ("reason", "=", "upgrade")], order="id"
+        )
+        self.assertEqual(upgrade[-1].to_tier_id.name, "VIP")

@@ -463,12 +463,16 @@ def generate_activity(env, store, customers, orders, seed=42, today=None, log=No
         "country_id",
         "lang",
         "autopost_bills",
-        "birthday",
         "create_uid",
         "write_uid",
         "create_date",
         "write_date",
+        "birthday",
     )
+    # the same store without this addon installed (a baseline for benchmarks)
+    with_birthday = "birthday" in env["res.partner"]._fields
+    if not with_birthday:
+        partner_cols = partner_cols[:-1]
     order_cols = (
         "id",
         "name",
@@ -594,11 +598,11 @@ def generate_activity(env, store, customers, orders, seed=42, today=None, log=No
                 taiwan,
                 None,
                 "ask",
-                birthday,
                 uid,
                 uid,
                 created,
                 created,
+                *((birthday,) if with_birthday else ()),
             )
         )
         home = _weighted(rng, config_index, config_weights)

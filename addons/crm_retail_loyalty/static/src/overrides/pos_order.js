@@ -3,6 +3,7 @@
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import { PosOrder } from "@point_of_sale/app/models/pos_order";
 import { patch } from "@web/core/utils/patch";
+import { roundPrecision } from "@web/core/utils/numbers";
 
 patch(PosOrder.prototype, {
     /** The member's card on the company's member programme, when cached. */
@@ -20,6 +21,21 @@ patch(PosOrder.prototype, {
             ) || null
         );
     },
+    /** The member's tier multiplies the points of loyalty programmes, as on the server. */
+    pointsForPrograms(programs) {
+        const result = super.pointsForPrograms(...arguments);
+        const multiplier = this.get_partner()?.member_tier_multiplier || 1;
+        if (multiplier !== 1) {
+            for (const program of programs) {
+                if (program.program_type === "loyalty" && result[program.id]) {
+                    for (const entry of result[program.id]) {
+                        entry.points = roundPrecision(entry.points * multiplier, 0.01);
+                    }
+                }
+            }
+        }
+        return result;
+    },
     /** Balance and the points expiring soon, for the order screen and the receipt. */
     getMemberInfo() {
         const partner = this.get_partner();
@@ -29,6 +45,8 @@ patch(PosOrder.prototype, {
         const card = this.getMemberCard();
         return {
             name: partner.name,
+            tier: partner.member_tier_name || false,
+            tags: partner.member_tag_names || false,
             balance: card ? card.points : partner.member_points,
             expiring: card ? card.points_expiring : partner.member_points_expiring,
             nextExpiry: (card ? card.next_expiry_date : partner.member_next_expiry_date) || false,

@@ -6,6 +6,7 @@ import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
+import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
 import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("CrmRetailMemberPayTour", {
@@ -52,6 +53,14 @@ registry.category("web_tour.tours").add("CrmRetailMemberPayTour", {
                 trigger: ".pos-receipt .o_crm_receipt_expiry:contains('20')",
             },
             ReceiptScreen.clickNextOrder(),
+            // the next customer shows the member card instead of saying a number
+            ProductScreen.addOrderline("可頌", "1"),
+            scan_barcode("0449876543210"),
+            {
+                content: "the scanned card puts its member on the order",
+                trigger:
+                    ".o_crm_member_summary:contains('林美玲') .o_crm_member_balance:contains('109')",
+            },
         ].flat(),
 });
 
@@ -93,5 +102,51 @@ registry.category("web_tour.tours").add("CrmRetailEnrollTour", {
             PaymentScreen.clickPaymentMethod("Cash"),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),
+        ].flat(),
+});
+
+function memberOrder(receiptTier) {
+    return [
+        ProductScreen.addOrderline("美式咖啡", "1"),
+        ProductScreen.clickPartnerButton(),
+        {
+            trigger: ".modal-dialog .input-group input",
+            run: "edit 0912000333",
+        },
+        { trigger: ".modal .search-more-button button", run: "click" },
+        ProductScreen.clickCustomer("林美玲"),
+        ProductScreen.clickPayButton(),
+        PaymentScreen.clickPaymentMethod("Cash"),
+        PaymentScreen.clickValidate(),
+        ReceiptScreen.isShown(),
+        {
+            content: `the receipt shows the tier: ${receiptTier}`,
+            trigger: `.pos-receipt .o_crm_receipt_tier:contains('${receiptTier}')`,
+        },
+        ReceiptScreen.clickNextOrder(),
+    ].flat();
+}
+
+registry.category("web_tour.tours").add("CrmRetailVipTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm(),
+            memberOrder("Member"),
+            memberOrder("Member"),
+            // the third purchase makes a VIP before the receipt prints
+            memberOrder("VIP"),
+            ProductScreen.addOrderline("美式咖啡", "1"),
+            ProductScreen.clickPartnerButton(),
+            {
+                trigger: ".modal-dialog .input-group input",
+                run: "edit 0912000333",
+            },
+            { trigger: ".modal .search-more-button button", run: "click" },
+            ProductScreen.clickCustomer("林美玲"),
+            {
+                content: "the order screen shows the tier badge",
+                trigger: ".o_crm_member_summary .o_crm_member_tier:contains('VIP')",
+            },
         ].flat(),
 });
