@@ -1,5 +1,7 @@
 from . import crm_retail_lot_usage
 from . import crm_retail_point_hold
+from . import crm_retail_tag_history
+from . import crm_retail_tag_rule
 from . import crm_retail_tier
 from . import crm_retail_tier_history
 from . import loyalty_card

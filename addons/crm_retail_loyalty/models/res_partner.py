@@ -489,7 +489,7 @@ class ResPartner(models.Model):
         company's grace period, one step or straight down as it is set.
         """
         today = fields.Date.context_today(self)
-        self = self.filtered("is_member")  # noqa: PLW0642
+        self = self.filtered("is_member")
         Tier = self.env["crm.retail.tier"].sudo()
         for company in self.member_company_id:
             members = self.filtered(lambda p, c=company: p.member_company_id == c)

@@ -5,4 +5,5 @@ from . import test_pos_flow
 from . import test_pos_tours
 from . import test_sale
 from . import test_store_data
+from . import test_tag_rules
 from . import test_tiers
