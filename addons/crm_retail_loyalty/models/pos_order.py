@@ -4,7 +4,7 @@ import logging
 from collections import defaultdict
 
 from odoo import fields, models
-from odoo.tools import float_compare, float_round
+from odoo.tools import SQL, float_compare, float_round
 
 from .loyalty_card import PRECISION
 
@@ -25,6 +25,15 @@ class PosOrder(models.Model):
     """
 
     _inherit = "pos.order"
+
+    def init(self):
+        res = super().init()
+        # every sync looks the order up by uuid (pos.order._get_open_order); Odoo
+        # does not index it, so each payment scans the whole order table
+        self.env.cr.execute(
+            SQL("CREATE INDEX IF NOT EXISTS pos_order_uuid_idx ON pos_order (uuid)")
+        )
+        return res
 
     # ------------------------------------------------------------------
     # payment: the server's own posting
@@ -286,8 +295,8 @@ class PosOrder(models.Model):
             .filtered(lambda c: c._uses_point_lots())
         )
         if cards:
-            # an order synced while the card was missing: post it now
-            self._loyalty_ledger_post()
+            # the points were posted when the order was paid; this call only
+            # releases the holds and reports the server's balances
             self.env["crm.retail.point.hold"].sudo()._release(cards, self)
             self._loyalty_log_discrepancies(cards, coupon_data, result)
             for update in result["coupon_updates"]:
@@ -300,18 +309,22 @@ class PosOrder(models.Model):
         """Log on the card when the terminal's figure differs from the server's."""
         old_ids = {u["id"]: u["old_id"] for u in result.get("coupon_updates", [])}
         History = self.env["loyalty.history"].sudo()
+        History.flush_model(["card_id", "order_id", "order_model", "issued", "used"])
         for card in cards:
             client = coupon_data.get(old_ids.get(card.id), {}).get("points")
             if client is None:
                 continue
-            rows = History.search(
-                [
-                    ("order_model", "=", self._name),
-                    ("order_id", "=", self.id),
-                    ("card_id", "=", card.id),
-                ]
+            self.env.cr.execute(
+                SQL(
+                    """SELECT COALESCE(SUM(issued), 0) - COALESCE(SUM(used), 0)
+                         FROM loyalty_history
+                        WHERE order_id = %s AND order_model = %s AND card_id = %s""",
+                    self.id,
+                    self._name,
+                    card.id,
+                )
             )
-            server = sum(rows.mapped("issued")) - sum(rows.mapped("used"))
+            server = self.env.cr.fetchone()[0]
             if float_compare(client, server, precision_rounding=PRECISION):
                 card.message_post(
                     body=self.env._(

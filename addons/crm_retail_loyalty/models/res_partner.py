@@ -399,7 +399,9 @@ class ResPartner(models.Model):
         if not self.ids:
             return {}
         since = fields.Datetime.now() - timedelta(days=company.tier_qualification_days or 365)
-        self.env.flush_all()
+        fnames = ["partner_id", "company_id", "state", "date_order", "amount_total"]
+        self.env["pos.order"].flush_model(fnames)
+        self.env["sale.order"].flush_model(fnames)
         self.env.cr.execute(
             SQL(
                 """
