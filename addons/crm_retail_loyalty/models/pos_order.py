@@ -152,7 +152,7 @@ class PosOrder(models.Model):
                 rule_lines = lines
             amount_incl = sum(rule_lines.mapped("price_subtotal_incl"))
             amount_excl = sum(rule_lines.mapped("price_subtotal"))
-            minimum = rule._compute_amount(self.currency_id)
+            minimum = rule._compute_amount(self.currency_id) if rule.minimum_amount else 0.0
             amount_check = amount_incl if rule.minimum_amount_tax_mode == "incl" else amount_excl
             if minimum > amount_check:
                 continue

@@ -426,12 +426,12 @@ class ResPartner(models.Model):
         return {pid: (float(amount), orders) for pid, amount, orders in self.env.cr.fetchall()}
 
     def _member_tier_change(self, tier, reason, note=False):
-        """Move the members to ``tier`` and write the history row."""
-        History = self.env["crm.retail.tier.history"].sudo()
-        for partner in self:
-            if partner.member_tier_id == tier:
-                continue
-            History.create(
+        """Move the members to ``tier``, one history row each, in bulk."""
+        movers = self.filtered(lambda p: p.member_tier_id != tier)
+        if not movers:
+            return
+        self.env["crm.retail.tier.history"].sudo().create(
+            [
                 {
                     "partner_id": partner.id,
                     "company_id": (partner.member_company_id or self.env.company).id,
@@ -440,14 +440,16 @@ class ResPartner(models.Model):
                     "reason": reason,
                     "note": note,
                 }
-            )
-            partner.sudo().write(
-                {
-                    "member_tier_id": tier.id,
-                    "member_tier_below_since": False,
-                    "member_tier_manual": reason == "manual",
-                }
-            )
+                for partner in movers
+            ]
+        )
+        movers.sudo().write(
+            {
+                "member_tier_id": tier.id,
+                "member_tier_below_since": False,
+                "member_tier_manual": reason == "manual",
+            }
+        )
 
     def action_member_set_tier(self, tier, reason):
         """A manager's override; the reason is kept on the history row."""
@@ -498,28 +500,44 @@ class ResPartner(models.Model):
             ladder = Tier._ladder(company)
             if not ladder:
                 continue
+            if upgrade_only:
+                # at the till: nothing to look up for members already at the top
+                members = members.filtered(lambda p, top=ladder[-1]: p.member_tier_id != top)
+                if not members:
+                    continue
             figures = members._member_tier_figures(company)
             grace = company.tier_grace_days
             rank = {tier: index for index, tier in enumerate(ladder)}
+            moves = {}  # (tier, reason) -> partners
+            below_from_today = self.browse()
+            back_above = self.browse()
             for partner in members:
                 amount, orders = figures.get(partner.id, (0.0, 0))
                 best = Tier._best_for(ladder, amount, orders)
                 current = partner.member_tier_id
                 if best and (not current or rank.get(best, -1) > rank.get(current, -1)):
-                    partner._member_tier_change(best, "upgrade")
+                    moves.setdefault((best, "upgrade"), self.browse())
+                    moves[best, "upgrade"] |= partner
                 elif upgrade_only:
                     continue
                 elif current and rank.get(best, -1) < rank.get(current, -1):
                     if partner.member_tier_manual:
                         continue
                     if not partner.member_tier_below_since:
-                        partner.sudo().member_tier_below_since = today
+                        below_from_today |= partner
                     elif (today - partner.member_tier_below_since).days >= grace:
                         if company.tier_downgrade_mode == "step":
                             target = ladder[max(rank[current] - 1, 0)]
                             target = max(target, best, key=lambda t: rank.get(t, -1))
                         else:
                             target = best
-                        partner._member_tier_change(target, "downgrade")
+                        moves.setdefault((target, "downgrade"), self.browse())
+                        moves[target, "downgrade"] |= partner
                 elif partner.member_tier_below_since:
-                    partner.sudo().member_tier_below_since = False
+                    back_above |= partner
+            for (tier, reason), partners in moves.items():
+                partners._member_tier_change(tier, reason)
+            if below_from_today:
+                below_from_today.sudo().write({"member_tier_below_since": today})
+            if back_above:
+                back_above.sudo().write({"member_tier_below_since": False})
