@@ -1,6 +1,6 @@
 # Copyright 2026 Retail CRM for Odoo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 
 class CrmRetailTier(models.Model):
@@ -61,7 +61,27 @@ class CrmRetailTier(models.Model):
 
     @api.model
     def _ladder(self, company):
-        return self.search([("company_id", "=", company.id)], order="sequence, id")
+        return self.browse(self._ladder_ids(company.id))
+
+    @tools.ormcache("company_id")
+    def _ladder_ids(self, company_id):
+        # asked at every payment; cleared whenever a tier changes
+        return tuple(
+            self.sudo().search([("company_id", "=", company_id)], order="sequence, id").ids
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
 
     @api.model
     def _best_for(self, ladder, amount, orders):

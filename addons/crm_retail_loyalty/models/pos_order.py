@@ -297,7 +297,8 @@ class PosOrder(models.Model):
         if cards:
             # the points were posted when the order was paid; this call only
             # releases the holds and reports the server's balances
-            self.env["crm.retail.point.hold"].sudo()._release(cards, self)
+            if self.lines.filtered("is_reward_line"):
+                self.env["crm.retail.point.hold"].sudo()._release(cards, self)
             self._loyalty_log_discrepancies(cards, coupon_data, result)
             for update in result["coupon_updates"]:
                 card = cards.filtered(lambda c, u=update: c.id == u["id"])
