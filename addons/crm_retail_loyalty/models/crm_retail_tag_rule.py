@@ -32,7 +32,6 @@ class CrmRetailTagRule(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     tag_id = fields.Many2one(
         "res.partner.category",
-        "Tag",
         help="The partner tag this rule keeps up to date; created from the name when empty.",
     )
     kind = fields.Selection(
