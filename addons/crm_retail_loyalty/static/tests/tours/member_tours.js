@@ -105,9 +105,8 @@ registry.category("web_tour.tours").add("CrmRetailEnrollTour", {
         ].flat(),
 });
 
-function memberOrder(receiptTier) {
+function selectMember() {
     return [
-        ProductScreen.addOrderline("美式咖啡", "1"),
         ProductScreen.clickPartnerButton(),
         {
             trigger: ".modal-dialog .input-group input",
@@ -115,6 +114,13 @@ function memberOrder(receiptTier) {
         },
         { trigger: ".modal .search-more-button button", run: "click" },
         ProductScreen.clickCustomer("林美玲"),
+    ].flat();
+}
+
+function memberOrder(receiptTier) {
+    return [
+        ProductScreen.addOrderline("美式咖啡", "1"),
+        selectMember(),
         ProductScreen.clickPayButton(),
         PaymentScreen.clickPaymentMethod("Cash"),
         PaymentScreen.clickValidate(),
@@ -137,13 +143,7 @@ registry.category("web_tour.tours").add("CrmRetailVipTour", {
             // the third purchase makes a VIP before the receipt prints
             memberOrder("VIP"),
             ProductScreen.addOrderline("美式咖啡", "1"),
-            ProductScreen.clickPartnerButton(),
-            {
-                trigger: ".modal-dialog .input-group input",
-                run: "edit 0912000333",
-            },
-            { trigger: ".modal .search-more-button button", run: "click" },
-            ProductScreen.clickCustomer("林美玲"),
+            selectMember(),
             {
                 content: "the order screen shows the tier badge",
                 trigger: ".o_crm_member_summary .o_crm_member_tier:contains('VIP')",
