@@ -25,3 +25,5 @@ def post_init_hook(env):
         ON CONFLICT DO NOTHING
         """
     )
+    # purchase profiles of the customers the shop already has
+    env["crm.retail.customer.profile"]._rebuild_all()

@@ -1,3 +1,4 @@
+from . import crm_retail_customer_profile
 from . import crm_retail_lot_usage
 from . import crm_retail_point_hold
 from . import crm_retail_tag_history

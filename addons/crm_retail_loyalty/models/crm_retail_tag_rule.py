@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .crm_retail_customer_profile import SEGMENTS
+
 PAID = ("paid", "done", "invoiced")
 
 
@@ -41,6 +43,7 @@ class CrmRetailTagRule(models.Model):
             ("monetary", "Spend over D days"),
             ("affinity", "Bought these, not those"),
             ("lifecycle", "Lifecycle"),
+            ("rfm", "RFM segment"),
             ("tier", "Tier"),
             ("birthday_month", "Birthday month"),
             ("domain", "Odoo domain"),
@@ -76,6 +79,7 @@ class CrmRetailTagRule(models.Model):
         default="one_purchase",
     )
     tier_ids = fields.Many2many("crm.retail.tier", string="Tiers")
+    rfm_segment = fields.Selection(SEGMENTS, "Segment", default="at_risk")
     birthday_month = fields.Selection(
         [("0", "Current month")] + [(str(m), str(m)) for m in range(1, 13)], default="0"
     )
@@ -218,6 +222,11 @@ class CrmRetailTagRule(models.Model):
                 "SELECT id FROM res_partner WHERE is_member AND member_since >= %s",
                 since.date(),
             )
+        elif kind == "rfm":
+            query = SQL(
+                "SELECT partner_id FROM crm_retail_customer_profile WHERE rfm_segment = %s",
+                self.rfm_segment,
+            )
         elif kind == "tier":
             query = SQL(
                 "SELECT id FROM res_partner WHERE member_tier_id = ANY(%s)", self.tier_ids.ids
@@ -252,7 +261,7 @@ class CrmRetailTagRule(models.Model):
 
     @api.depends(
         "kind", "days", "min_orders", "amount", "monetary_mode", "product_ids", "categ_ids",
-        "exclude_product_ids", "exclude_categ_ids", "lifecycle", "tier_ids",
+        "exclude_product_ids", "exclude_categ_ids", "lifecycle", "tier_ids", "rfm_segment",
         "birthday_month", "domain", "members_only", "min_past_orders", "min_past_amount",
     )  # fmt: skip
     def _compute_match_count(self):

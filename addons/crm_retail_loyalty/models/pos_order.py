@@ -43,12 +43,24 @@ class PosOrder(models.Model):
         try:
             with self.env.cr.savepoint():
                 self._loyalty_ledger_post()
+                self._crm_profile_register()
                 # the third purchase makes a VIP before the receipt prints
                 self.partner_id.commercial_partner_id._member_tier_evaluate(upgrade_only=True)
         except Exception:
             # the order is paid and kept whatever happens to its points
             _logger.exception("points of POS order %s could not be posted", self.name)
         return result
+
+    def _crm_profile_register(self):
+        """The customer's purchase profile moves by this order (or refund)."""
+        if self.partner_id:
+            self.env["crm.retail.customer.profile"].sudo()._register_order(
+                self.partner_id,
+                self.company_id,
+                self.amount_total,
+                self.date_order,
+                str(self.config_id.id),
+            )
 
     def _loyalty_ledger_key(self, card, what):
         return f"pos.order:{self.id}:{card.id}:{what}"

@@ -93,6 +93,56 @@ class ResPartner(models.Model):
     member_tier_history_ids = fields.One2many(
         "crm.retail.tier.history", "partner_id", string="Tier Changes", readonly=True
     )
+    purchase_profile_id = fields.Many2one(
+        "crm.retail.customer.profile", "Purchase Profile", readonly=True, copy=False, index=True
+    )
+    # the profile's figures, searchable, sortable and groupable in the partner list
+    profile_first_purchase_date = fields.Datetime(
+        related="purchase_profile_id.first_purchase_date", string="First Purchase"
+    )
+    profile_last_purchase_date = fields.Datetime(
+        related="purchase_profile_id.last_purchase_date", string="Last Purchase"
+    )
+    profile_order_count = fields.Integer(related="purchase_profile_id.order_count")
+    profile_total_spent = fields.Monetary(
+        related="purchase_profile_id.total_spent", currency_field="profile_currency_id"
+    )
+    profile_order_count_90 = fields.Integer(related="purchase_profile_id.order_count_90")
+    profile_spent_90 = fields.Monetary(
+        related="purchase_profile_id.spent_90", currency_field="profile_currency_id"
+    )
+    profile_order_count_365 = fields.Integer(related="purchase_profile_id.order_count_365")
+    profile_spent_365 = fields.Monetary(
+        related="purchase_profile_id.spent_365", currency_field="profile_currency_id"
+    )
+    profile_average_ticket = fields.Monetary(
+        related="purchase_profile_id.average_ticket", currency_field="profile_currency_id"
+    )
+    profile_currency_id = fields.Many2one(
+        related="purchase_profile_id.currency_id", string="Profile Currency"
+    )
+    profile_avg_days_between = fields.Float(related="purchase_profile_id.avg_days_between")
+    profile_next_purchase_date = fields.Date(related="purchase_profile_id.next_purchase_date")
+    profile_days_overdue = fields.Integer(
+        related="purchase_profile_id.days_overdue", string="Days Overdue"
+    )
+    profile_favourite_config_id = fields.Many2one(
+        related="purchase_profile_id.favourite_config_id"
+    )
+    profile_favourite_payment_method_id = fields.Many2one(
+        related="purchase_profile_id.favourite_payment_method_id"
+    )
+    profile_top_categ_ids = fields.Many2many(related="purchase_profile_id.top_categ_ids")
+    profile_pos_order_count = fields.Integer(related="purchase_profile_id.pos_order_count")
+    profile_online_order_count = fields.Integer(
+        related="purchase_profile_id.online_order_count"
+    )
+    profile_channel_mix = fields.Char(related="purchase_profile_id.channel_mix_display")
+    profile_rfm_score = fields.Char(related="purchase_profile_id.rfm_score")
+    profile_rfm_recency = fields.Integer(related="purchase_profile_id.rfm_recency")
+    profile_rfm_frequency = fields.Integer(related="purchase_profile_id.rfm_frequency")
+    profile_rfm_monetary = fields.Integer(related="purchase_profile_id.rfm_monetary")
+    profile_rfm_segment = fields.Selection(related="purchase_profile_id.rfm_segment")
     member_search = fields.Char(
         compute="_compute_member_search",
         search="_search_member_search",

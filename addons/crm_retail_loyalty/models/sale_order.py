@@ -15,7 +15,23 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     def action_confirm(self):
-        return super(SaleOrder, self.with_context(crm_ledger_external_points=True)).action_confirm()
+        result = super(
+            SaleOrder, self.with_context(crm_ledger_external_points=True)
+        ).action_confirm()
+        self._crm_profile_register(1)
+        return result
+
+    def _crm_profile_register(self, sign):
+        """Online orders move the customer's purchase profile too."""
+        Profile = self.env["crm.retail.customer.profile"].sudo()
+        for order in self.filtered("partner_id"):
+            Profile._register_order(
+                order.partner_id,
+                order.company_id,
+                sign * order.amount_total,
+                order.date_order,
+                "online",
+            )
 
     def _add_loyalty_history_lines(self):
         self.ensure_one()
@@ -50,6 +66,7 @@ class SaleOrder(models.Model):
 
     def _action_cancel(self):
         previously_confirmed = self.filtered(lambda s: s.state == "sale")
+        previously_confirmed._crm_profile_register(-1)
         History = self.env["loyalty.history"].sudo()
         for order in previously_confirmed:
             rows = History.search(

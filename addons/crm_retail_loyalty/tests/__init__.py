@@ -3,6 +3,7 @@ from . import test_ledger
 from . import test_members
 from . import test_pos_flow
 from . import test_pos_tours
+from . import test_profile
 from . import test_sale
 from . import test_store_data
 from . import test_tag_rules

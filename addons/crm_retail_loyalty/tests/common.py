@@ -153,7 +153,10 @@ class RetailLoyaltyCase(TransactionCase):
                     {
                         "amount": total,
                         "name": fields.Datetime.now(),
-                        "payment_method_id": self.cash.id,
+                        "payment_method_id": (
+                            session.config_id.payment_method_ids.filtered("is_cash_count")[:1]
+                            or self.cash
+                        ).id,
                     },
                 )
             ],
