@@ -105,7 +105,7 @@ class CrmRetailCustomerProfile(models.Model):
     )
     favourite_config_id = fields.Many2one("pos.config", "Favourite Store", readonly=True)
     favourite_payment_method_id = fields.Many2one(
-        "pos.payment.method", "Favourite Payment Method", readonly=True
+        "pos.payment.method", "Usual Payment Method", readonly=True
     )
     top_categ_ids = fields.Many2many(
         "product.category",
@@ -193,9 +193,7 @@ class CrmRetailCustomerProfile(models.Model):
             return
         sign = 1 if amount >= 0 else -1
         now = fields.Datetime.now()
-        recent = {
-            days: int(date >= now - timedelta(days=days)) for days in (90, 365)
-        }
+        recent = {days: int(date >= now - timedelta(days=days)) for days in (90, 365)}
         cr = self.env.cr
         cr.execute(
             SQL(
@@ -214,8 +212,10 @@ class CrmRetailCustomerProfile(models.Model):
                         jsonb_build_object(%(channel)s, %(sign)s),
                         %(uid)s, %(uid)s, %(now)s, %(now)s)
                 ON CONFLICT (partner_id) DO UPDATE SET
-                    first_purchase_date = LEAST(p.first_purchase_date, EXCLUDED.first_purchase_date),
-                    last_purchase_date = GREATEST(p.last_purchase_date, EXCLUDED.last_purchase_date),
+                    first_purchase_date = LEAST(p.first_purchase_date,
+                                                EXCLUDED.first_purchase_date),
+                    last_purchase_date = GREATEST(p.last_purchase_date,
+                                                  EXCLUDED.last_purchase_date),
                     order_count = p.order_count + EXCLUDED.order_count,
                     total_spent = p.total_spent + EXCLUDED.total_spent,
                     order_count_90 = p.order_count_90 + EXCLUDED.order_count_90,
@@ -279,9 +279,7 @@ class CrmRetailCustomerProfile(models.Model):
                 fb=thresholds["f"] or None,
                 mb=thresholds["m"] or None,
                 now=now,
-                where=SQL(
-                    "%s AND pr.company_id IS NOT DISTINCT FROM %s", where, company_id
-                ),
+                where=SQL("%s AND pr.company_id IS NOT DISTINCT FROM %s", where, company_id),
             )
             cr.execute(
                 SQL(
@@ -504,9 +502,7 @@ class CrmRetailCustomerProfile(models.Model):
             }
             for company_id, r, f, m in self.env.cr.fetchall()
         }
-        self.env["ir.config_parameter"].sudo().set_param(
-            THRESHOLDS_PARAM, json.dumps(thresholds)
-        )
+        self.env["ir.config_parameter"].sudo().set_param(THRESHOLDS_PARAM, json.dumps(thresholds))
         return thresholds
 
     @api.model

@@ -94,7 +94,7 @@ class ResPartner(models.Model):
         "crm.retail.tier.history", "partner_id", string="Tier Changes", readonly=True
     )
     purchase_profile_id = fields.Many2one(
-        "crm.retail.customer.profile", "Purchase Profile", readonly=True, copy=False, index=True
+        "crm.retail.customer.profile", readonly=True, copy=False, index=True
     )
     # the profile's figures, searchable, sortable and groupable in the partner list
     profile_first_purchase_date = fields.Datetime(
@@ -126,17 +126,13 @@ class ResPartner(models.Model):
     profile_days_overdue = fields.Integer(
         related="purchase_profile_id.days_overdue", string="Days Overdue"
     )
-    profile_favourite_config_id = fields.Many2one(
-        related="purchase_profile_id.favourite_config_id"
-    )
+    profile_favourite_config_id = fields.Many2one(related="purchase_profile_id.favourite_config_id")
     profile_favourite_payment_method_id = fields.Many2one(
         related="purchase_profile_id.favourite_payment_method_id"
     )
     profile_top_categ_ids = fields.Many2many(related="purchase_profile_id.top_categ_ids")
     profile_pos_order_count = fields.Integer(related="purchase_profile_id.pos_order_count")
-    profile_online_order_count = fields.Integer(
-        related="purchase_profile_id.online_order_count"
-    )
+    profile_online_order_count = fields.Integer(related="purchase_profile_id.online_order_count")
     profile_channel_mix = fields.Char(related="purchase_profile_id.channel_mix_display")
     profile_rfm_score = fields.Char(related="purchase_profile_id.rfm_score")
     profile_rfm_recency = fields.Integer(related="purchase_profile_id.rfm_recency")

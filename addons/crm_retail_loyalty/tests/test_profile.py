@@ -66,9 +66,7 @@ class TestPurchaseProfile(RetailLoyaltyCase):
         self.assertAlmostEqual(profile.avg_days_between, 161 / 3, places=2)
         self.assertEqual(str(profile.next_purchase_date), "2026-08-12")
         self.assertEqual(profile.pos_order_count, 4)
-        self.assertEqual(
-            profile.channel_mix, {str(self.config.id): 2, str(self.config2.id): 2}
-        )
+        self.assertEqual(profile.channel_mix, {str(self.config.id): 2, str(self.config2.id): 2})
         # the partner list shows and filters the same figures
         self.assertEqual(self.member.profile_order_count, 4)
         with freeze_time("2026-08-22 04:00:00"):
@@ -108,7 +106,9 @@ class TestPurchaseProfile(RetailLoyaltyCase):
         self.assertIn("50%", profile.channel_mix_display)
         # the partner list groups by the profile's figures
         groups = self.env["res.partner"].read_group(
-            [("id", "=", self.member.id)], ["profile_total_spent:sum"], ["profile_favourite_config_id"]
+            [("id", "=", self.member.id)],
+            ["profile_total_spent:sum"],
+            ["profile_favourite_config_id"],
         )
         self.assertEqual(groups[0]["profile_favourite_config_id"][0], self.config.id)
         self.assertAlmostEqual(groups[0]["profile_total_spent"], 970.0)
