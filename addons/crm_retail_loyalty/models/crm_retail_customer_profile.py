@@ -469,6 +469,16 @@ class CrmRetailCustomerProfile(models.Model):
         self.env["res.partner"].invalidate_model(["purchase_profile_id"])
 
     @api.model
+    def _rebuild_partners(self, partners):
+        """Rebuild a few customers' profiles now, scores included."""
+        now = fields.Datetime.now()
+        for partner in partners:
+            self._rebuild_range(partner.id - 1, partner.id, now)
+        if partners:
+            self._update_derived(SQL("pr.partner_id = ANY(%s)", partners.ids), now)
+            self.invalidate_model()
+
+    @api.model
     def _compute_thresholds(self, now=None):
         """Per company, the quintile boundaries of recency (negative days
         since the last purchase), 365-day orders and 365-day spend over every

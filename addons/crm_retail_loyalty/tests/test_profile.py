@@ -134,6 +134,19 @@ class TestPurchaseProfile(RetailLoyaltyCase):
             again.pop(key, None)
         self.assertEqual(first, again)
 
+    def test_merging_customers_merges_their_profiles(self):
+        twin = self.env["res.partner"].create({"name": "林怡君 (重複)", "mobile": "0912 000 999"})
+        with freeze_time("2026-06-01 04:00:00"):
+            self.sync([(self.latte, 1)], partner=self.member)
+            self.sync([(self.beans, 1)], partner=twin)
+        self.assertEqual(twin.purchase_profile_id.order_count, 1)
+        self.env["base.partner.merge.automatic.wizard"]._merge(
+            [self.member.id, twin.id], self.member, extra_checks=False
+        )
+        profile = self.member.purchase_profile_id
+        self.assertEqual((profile.order_count, profile.total_spent), (2, 570.0))
+        self.assertAlmostEqual(profile.average_ticket, 285.0)
+
     def test_a_fully_refunded_customer_keeps_a_zero_profile(self):
         with freeze_time("2026-06-01 04:00:00"):
             order = self.sync([(self.latte, 1)], partner=self.member)

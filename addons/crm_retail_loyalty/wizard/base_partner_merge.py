@@ -13,6 +13,15 @@ class MergePartnerAutomatic(models.TransientModel):
 
     _inherit = "base.partner.merge.automatic.wizard"
 
+    def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
+        """The kept customer's purchase profile covers the merged orders at
+        once (Odoo drops the merged customers' own profiles: one per
+        customer) rather than at the next nightly rebuild."""
+        result = super()._merge(partner_ids, dst_partner, extra_checks)
+        kept = self.env["res.partner"].browse(partner_ids).exists().commercial_partner_id
+        self.env["crm.retail.customer.profile"].sudo()._rebuild_partners(kept)
+        return result
+
     def _merge_loyalty_cards(self, src_partners, dst_partner):
         Card = self.env["loyalty.card"].sudo()
         cards = Card.search(
