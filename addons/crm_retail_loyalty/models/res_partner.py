@@ -472,30 +472,53 @@ class ResPartner(models.Model):
         return {pid: (float(amount), orders) for pid, amount, orders in self.env.cr.fetchall()}
 
     def _member_tier_change(self, tier, reason, note=False):
-        """Move the members to ``tier``, one history row each, in bulk."""
+        """Move the members to ``tier``, one history row each, in two
+        set-based statements (the first nightly run moves every member)."""
         movers = self.filtered(lambda p: p.member_tier_id != tier)
         if not movers:
             return
-        self.env["crm.retail.tier.history"].sudo().create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "company_id": (partner.member_company_id or self.env.company).id,
-                    "from_tier_id": partner.member_tier_id.id,
-                    "to_tier_id": tier.id,
-                    "reason": reason,
-                    "note": note,
-                }
-                for partner in movers
-            ]
+        fnames = [
+            "member_tier_id",
+            "member_company_id",
+            "member_tier_below_since",
+            "member_tier_manual",
+        ]
+        movers.flush_recordset(fnames)
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO crm_retail_tier_history
+                       (partner_id, company_id, from_tier_id, to_tier_id, reason, note, date,
+                        user_id, create_uid, write_uid, create_date, write_date)
+                SELECT p.id, COALESCE(p.member_company_id, %(company)s), p.member_tier_id,
+                       %(tier)s, %(reason)s, %(note)s, %(now)s, %(uid)s, %(uid)s, %(uid)s,
+                       %(now)s, %(now)s
+                  FROM res_partner p WHERE p.id = ANY(%(ids)s)
+                """,
+                company=self.env.company.id,
+                tier=tier.id,
+                reason=reason,
+                note=note or None,
+                now=now,
+                uid=self.env.uid,
+                ids=movers.ids,
+            )
         )
-        movers.sudo().write(
-            {
-                "member_tier_id": tier.id,
-                "member_tier_below_since": False,
-                "member_tier_manual": reason == "manual",
-            }
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner SET member_tier_id = %s, member_tier_below_since = NULL,
+                          member_tier_manual = %s, write_date = %s, write_uid = %s
+                    WHERE id = ANY(%s)""",
+                tier.id,
+                reason == "manual",
+                now,
+                self.env.uid,
+                movers.ids,
+            )
         )
+        movers.invalidate_recordset([*fnames, "member_tier_history_ids"])
+        self.env["crm.retail.tier.history"].invalidate_model()
 
     def action_member_set_tier(self, tier, reason):
         """A manager's override; the reason is kept on the history row."""
@@ -520,14 +543,14 @@ class ResPartner(models.Model):
             [("is_member", "=", True), ("id", ">", last_id)], order="id", limit=chunk_size
         )
         members._member_tier_evaluate()
-        if len(members) < chunk_size:
-            params.set_param("crm_retail_loyalty.tier_cursor", 0)
-            remaining = 0
-        else:
-            params.set_param("crm_retail_loyalty.tier_cursor", members[-1].id)
-            remaining = self.sudo().search_count(
-                [("is_member", "=", True), ("id", ">", members[-1].id)]
-            )
+        last = members[-1:].id
+        remaining = (
+            self.sudo().search_count([("is_member", "=", True), ("id", ">", last)])
+            if len(members) == chunk_size
+            else 0
+        )
+        # a finished run starts again from the first member next night
+        params.set_param("crm_retail_loyalty.tier_cursor", last if remaining else 0)
         self.env["ir.cron"]._notify_progress(done=len(members), remaining=remaining)
         return len(members), remaining
 

@@ -140,3 +140,5 @@ class TestTiers(RetailLoyaltyCase):
                 break
         self.assertGreaterEqual(done, 2)
         self.assertTrue(other.member_tier_below_since, "the grace period has started")
+        cursor = self.env["ir.config_parameter"].sudo().get_param("crm_retail_loyalty.tier_cursor")
+        self.assertEqual(cursor, "0", "the next night starts again from the first member")
