@@ -577,36 +577,35 @@ class ResPartner(models.Model):
             figures = members._member_tier_figures(company)
             grace = company.tier_grace_days
             rank = {tier: index for index, tier in enumerate(ladder)}
-            moves = {}  # (tier, reason) -> partners
-            below_from_today = self.browse()
-            back_above = self.browse()
+            # ids in lists: a recordset grown one by one costs O(n^2)
+            moves = {}  # (tier, reason) -> partner ids
+            below_from_today = []
+            back_above = []
             for partner in members:
                 amount, orders = figures.get(partner.id, (0.0, 0))
                 best = Tier._best_for(ladder, amount, orders)
                 current = partner.member_tier_id
                 if best and (not current or rank.get(best, -1) > rank.get(current, -1)):
-                    moves.setdefault((best, "upgrade"), self.browse())
-                    moves[best, "upgrade"] |= partner
+                    moves.setdefault((best, "upgrade"), []).append(partner.id)
                 elif upgrade_only:
                     continue
                 elif current and rank.get(best, -1) < rank.get(current, -1):
                     if partner.member_tier_manual:
                         continue
                     if not partner.member_tier_below_since:
-                        below_from_today |= partner
+                        below_from_today.append(partner.id)
                     elif (today - partner.member_tier_below_since).days >= grace:
                         if company.tier_downgrade_mode == "step":
                             target = ladder[max(rank[current] - 1, 0)]
                             target = max(target, best, key=lambda t: rank.get(t, -1))
                         else:
                             target = best
-                        moves.setdefault((target, "downgrade"), self.browse())
-                        moves[target, "downgrade"] |= partner
+                        moves.setdefault((target, "downgrade"), []).append(partner.id)
                 elif partner.member_tier_below_since:
-                    back_above |= partner
-            for (tier, reason), partners in moves.items():
-                partners._member_tier_change(tier, reason)
+                    back_above.append(partner.id)
+            for (tier, reason), partner_ids in moves.items():
+                self.browse(partner_ids)._member_tier_change(tier, reason)
             if below_from_today:
-                below_from_today.sudo().write({"member_tier_below_since": today})
+                self.browse(below_from_today).sudo().write({"member_tier_below_since": today})
             if back_above:
-                back_above.sudo().write({"member_tier_below_since": False})
+                self.browse(back_above).sudo().write({"member_tier_below_since": False})
