@@ -212,6 +212,9 @@ class CrmRetailCustomerProfile(models.Model):
                         jsonb_build_object(%(channel)s, %(sign)s),
                         %(uid)s, %(uid)s, %(now)s, %(now)s)
                 ON CONFLICT (partner_id) DO UPDATE SET
+                    -- the company of the latest order, as the nightly rebuild has it
+                    company_id = EXCLUDED.company_id,
+                    currency_id = EXCLUDED.currency_id,
                     first_purchase_date = LEAST(p.first_purchase_date,
                                                 EXCLUDED.first_purchase_date),
                     last_purchase_date = GREATEST(p.last_purchase_date,
@@ -246,7 +249,7 @@ class CrmRetailCustomerProfile(models.Model):
             )
         )
         profile_id, inserted = cr.fetchone()
-        self._update_derived(SQL("pr.id = %s", profile_id), now)
+        self._update_derived(SQL("pr.id = %s", profile_id), now, company_ids=[company.id])
         if inserted:
             cr.execute(
                 SQL(
@@ -259,19 +262,21 @@ class CrmRetailCustomerProfile(models.Model):
         self.browse(profile_id).invalidate_recordset()
 
     @api.model
-    def _update_derived(self, where, now):
+    def _update_derived(self, where, now, company_ids=None):
         """Averages, expected next purchase and RFM for the rows in ``where``
         (an SQL condition on ``pr``), each scored against its company's
         quintiles; without quintiles yet (before the first nightly run) the
         scores stay empty rather than wrong."""
         cr = self.env.cr
-        cr.execute(
-            SQL(
-                "SELECT DISTINCT company_id FROM crm_retail_customer_profile pr WHERE %s",
-                where,
+        if company_ids is None:
+            cr.execute(
+                SQL(
+                    "SELECT DISTINCT company_id FROM crm_retail_customer_profile pr WHERE %s",
+                    where,
+                )
             )
-        )
-        for (company_id,) in cr.fetchall():
+            company_ids = [row[0] for row in cr.fetchall()]
+        for company_id in company_ids:
             thresholds = self._thresholds(company_id)
             scores = SQL(
                 SCORES_SQL,
