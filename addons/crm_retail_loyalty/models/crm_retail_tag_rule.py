@@ -7,9 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .crm_retail_customer_profile import SEGMENTS
-
-PAID = ("paid", "done", "invoiced")
+from .crm_retail_customer_profile import PAID, SEGMENTS
 
 
 class CrmRetailTagRule(models.Model):

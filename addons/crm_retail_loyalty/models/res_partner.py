@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
+from .crm_retail_customer_profile import PAID
+
 CONSENT_SOURCES = [
     ("pos", "At the till"),
     ("backoffice", "Back office"),
@@ -456,7 +458,7 @@ class ResPartner(models.Model):
                   FROM (
                     SELECT partner_id, amount_total AS amount FROM pos_order
                      WHERE partner_id = ANY(%(ids)s) AND company_id = %(company)s
-                       AND state IN ('paid', 'done', 'invoiced') AND date_order >= %(since)s
+                       AND state IN %(paid)s AND date_order >= %(since)s
                     UNION ALL
                     SELECT partner_id, amount_total FROM sale_order
                      WHERE partner_id = ANY(%(ids)s) AND company_id = %(company)s
@@ -466,6 +468,7 @@ class ResPartner(models.Model):
                 """,
                 ids=self.ids,
                 company=company.id,
+                paid=PAID,
                 since=since,
             )
         )
