@@ -45,13 +45,29 @@ class CrmRetailPointHold(models.Model):
 
     @api.model
     def _release(self, cards, order):
-        """Drop, per card, the hold matching what ``order`` spent."""
-        for card in cards:
-            spent = sum(
-                order.lines.filtered(lambda l, c=card: l.coupon_id == c).mapped("points_cost")
+        """Drop, per card, the hold matching what ``order`` spent.
+
+        Plain SQL on purpose: this runs while the order is being paid, and
+        the ORM's ``unlink`` drops the whole transaction's cache (the order
+        and its lines would all be fetched again).
+        """
+        spent = {card.id: 0.0 for card in cards}
+        for line in order.lines:
+            if line.coupon_id.id in spent:
+                spent[line.coupon_id.id] += line.points_cost or 0.0
+        self.flush_model()
+        for card_id, points in spent.items():
+            self.env.cr.execute(
+                SQL(
+                    """DELETE FROM crm_retail_point_hold WHERE id = (
+                           SELECT id FROM crm_retail_point_hold
+                            WHERE card_id = %s AND ABS(points - %s) < 0.005
+                            ORDER BY id LIMIT 1)""",
+                    card_id,
+                    points,
+                )
             )
-            holds = self.search([("card_id", "=", card.id)], order="id")
-            holds.filtered(lambda h, s=spent: abs(h.points - s) < 0.005)[:1].unlink()
+        self.invalidate_model()
 
     @api.autovacuum
     def _gc_expired_holds(self):
