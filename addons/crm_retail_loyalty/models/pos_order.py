@@ -307,10 +307,9 @@ class PosOrder(models.Model):
             .filtered(lambda c: c._uses_point_lots())
         )
         if cards:
-            # the points were posted when the order was paid; this call only
-            # releases the holds and reports the server's balances
-            if self.lines.filtered("is_reward_line"):
-                self.env["crm.retail.point.hold"].sudo()._release(cards, self)
+            # the points were posted, and the order's holds released, when the
+            # order was paid; this call only reports the server's balances
+            # (releasing again here would drop another terminal's hold)
             self._loyalty_log_discrepancies(cards, coupon_data, result)
             for update in result["coupon_updates"]:
                 card = cards.filtered(lambda c, u=update: c.id == u["id"])

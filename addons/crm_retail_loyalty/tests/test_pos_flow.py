@@ -50,6 +50,30 @@ class TestPosFlow(RetailLoyaltyCase):
         self.assertEqual(sorted(rows.mapped("ledger_kind")), ["earn", "spend"])
         self.assertLedgerConsistent(self.card)
 
+    def test_a_paid_order_releases_only_its_own_hold(self):
+        self.pay([(self.beans, 2)])  # 90 points
+        Order = self.env["pos.order"]
+        # terminal B holds 30 points for an order it has not paid yet
+        self.assertTrue(Order.validate_coupon_programs({str(self.card.id): -30}, [])["successful"])
+        # terminal A spends 30 and its confirmation arrives twice
+        order = self.pay([(self.latte, 1)], spend=30)
+        order.confirm_coupon_programs(
+            {
+                self.card.id: {
+                    "points": -18.0,
+                    "program_id": self.program.id,
+                    "coupon_id": self.card.id,
+                    "barcode": False,
+                    "partner_id": self.member.id,
+                }
+            }
+        )
+        # 90 - 30 + 12 = 72 on the card, 30 of them still held for B
+        self.assertAlmostEqual(self.card.points, 72.0)
+        check = Order.validate_coupon_programs({str(self.card.id): -43}, [])
+        self.assertFalse(check["successful"], "B's 30 points are still held: 42 are free")
+        self.assertTrue(Order.validate_coupon_programs({str(self.card.id): -42}, [])["successful"])
+
     def test_server_figure_wins_and_the_discrepancy_is_logged(self):
         messages = len(self.card.message_ids)
         self.pay([(self.latte, 1)], client_points=500)  # a terminal claiming 500 points
