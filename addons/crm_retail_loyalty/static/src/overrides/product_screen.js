@@ -16,6 +16,8 @@ patch(ProductScreen.prototype, {
         if (members.length) {
             if (this.currentOrder.get_partner() !== members[0]) {
                 this.currentOrder.set_partner(members[0]);
+                // as when the cashier picks the member: their card and rewards
+                await this.pos.updateRewards();
             }
             return;
         }

@@ -3,6 +3,7 @@
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
 import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
+import * as NumberPopup from "@point_of_sale/../tests/tours/utils/number_popup_util";
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
@@ -60,6 +61,38 @@ registry.category("web_tour.tours").add("CrmRetailMemberPayTour", {
                 content: "the scanned card puts its member on the order",
                 trigger:
                     ".o_crm_member_summary:contains('林美玲') .o_crm_member_balance:contains('109')",
+            },
+            // partial redemption: the cashier spends 30 of the 109 points
+            {
+                content: "open the other actions (whatever the interface language)",
+                trigger: ".control-buttons .more-btn",
+                run: "click",
+            },
+            {
+                content: "the reward button, lit: the member can spend points",
+                trigger: "button.control-button.highlight:has(.fa-star)",
+                run: "click",
+            },
+            {
+                content: "the member programme's points discount",
+                trigger: ".modal .selection-item",
+                run: "click",
+            },
+            {
+                content: "asked how many points to spend, up to the order total (65 TWD)",
+                trigger: ".modal .subtitle:contains('65')",
+            },
+            NumberPopup.enterValue("30"),
+            NumberPopup.isShown("30"),
+            Dialog.confirm(),
+            ProductScreen.totalAmountIs("35"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            {
+                content: "109 - 30 spent + 6.5 earned on the 65 TWD croissant",
+                trigger: ".pos-receipt .o_crm_receipt_balance:contains('85.5')",
             },
         ].flat(),
 });
