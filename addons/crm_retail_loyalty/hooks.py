@@ -22,6 +22,9 @@ def post_init_hook(env):
           FROM loyalty_card c
           JOIN loyalty_program p ON p.id = c.program_id AND p.program_type = 'loyalty'
          WHERE c.points > 0
+           -- cards written through the ledger already (the demo store's) have their lots
+           AND NOT EXISTS (SELECT 1 FROM loyalty_history h
+                            WHERE h.card_id = c.id AND h.ledger_kind IS NOT NULL)
         ON CONFLICT DO NOTHING
         """
     )

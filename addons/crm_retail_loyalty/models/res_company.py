@@ -143,6 +143,7 @@ class ResCompany(models.Model):
             return
         store = store_data.setup_store(self.env)
         store_data.generate_activity(self.env, store, customers, orders, seed=seed)
+        store_data.enrol_demo_members(self.env, store, seed=seed)
         # the administrator lands on the demo chain when logging in
         admin = self.env.ref("base.user_admin")
         admin.write({"company_id": store["company"].id})

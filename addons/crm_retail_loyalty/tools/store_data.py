@@ -775,6 +775,80 @@ def generate_activity(env, store, customers, orders, seed=42, today=None, log=No
     return figures
 
 
+def enrol_demo_members(env, store, share=0.6, seed=2026, today=None):
+    """Demo: most customers who bought at the tills are members.
+
+    Each joined at the store of their first purchase on that day, gave some
+    consents there, earned a lot of points on every order of the last 180
+    days (the programme's rules, each lot valid as the programme says) and
+    had what was due expired by the nightly cron; tiers follow from their
+    orders. Everything goes through the ledger, so the invariant holds.
+    """
+    today = today or date.today()
+    rng = random.Random(seed)
+    company = store["company"]
+    cr = env.cr
+    env.flush_all()
+    cr.execute(
+        SQL(
+            """
+            SELECT p.id, MIN(o.date_order),
+                   (array_agg(o.config_id ORDER BY o.date_order))[1]
+              FROM res_partner p
+              JOIN pos_order o ON o.partner_id = p.id AND o.state IN ('paid', 'done', 'invoiced')
+             WHERE p.company_id = %s AND p.mobile IS NOT NULL
+             GROUP BY p.id ORDER BY p.id
+            """,
+            company.id,
+        )
+    )
+    chosen = [row for row in cr.fetchall() if rng.random() < share]
+    Partner = env["res.partner"].with_company(company).with_context(crm_consent_source="pos")
+    Config = env["pos.config"]
+    for partner_id, first, config_id in chosen:
+        partner = Partner.browse(partner_id)
+        partner.action_member_enroll(channel="pos", pos_config=Config.browse(config_id))
+        joined = first.replace(microsecond=0)
+        partner.sudo().write(
+            {
+                "member_since": joined.date(),
+                "consent_sms": rng.random() < 0.7,
+                "consent_sms_date": joined,
+                "consent_email": bool(partner.email) and rng.random() < 0.5,
+                "consent_email_date": joined,
+                "consent_line": rng.random() < 0.4,
+                "consent_line_date": joined,
+            }
+        )
+        if partner.consent_line:
+            partner.line_user_id = f"U{uuid.UUID(int=rng.getrandbits(128)).hex}"
+    members = Partner.browse([row[0] for row in chosen])
+    since = datetime.combine(today - timedelta(days=180), datetime.min.time())
+    orders = env["pos.order"].search(
+        [
+            ("partner_id", "in", members.ids),
+            ("state", "in", ("paid", "done", "invoiced")),
+            ("date_order", ">=", since),
+        ],
+        order="date_order, id",
+    )
+    program = company.member_program_id
+    for order in orders:
+        points = order._loyalty_points_earned(program)
+        if points > 0:
+            order.partner_id.member_card_id._ledger_earn(
+                points,
+                env._("Onsite %(order)s", order=order.display_name),
+                order=order,
+                key=order._loyalty_ledger_key(order.partner_id.member_card_id, "earn"),
+                earned_on=order.date_order.date(),
+            )
+    while env["loyalty.card"]._expire_points_chunk(5000, today=today)[1]:
+        pass
+    members._member_tier_evaluate()
+    return members
+
+
 def smoke_check(env):
     """Open the screens a user would: customer list and form, POS order list.
 
