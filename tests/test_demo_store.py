@@ -54,6 +54,36 @@ class TestDemoStore(TransactionCase):
         lapsed = [p for p, day in last.items() if 60 <= (today - day).days <= 120]
         self.assertGreaterEqual(len(lapsed), 20, "customers who lapsed 60-120 days ago")
 
+    def test_most_customers_are_members_with_points_that_expire(self):
+        members = self.customers.filtered("is_member")
+        self.assertTrue(150 <= len(members) <= 210, f"{len(members)} members of 300")
+        self.assertTrue(all(m.member_card_id for m in members))
+        first_order = {}
+        for order in self.orders.filtered("partner_id").sorted("date_order"):
+            first_order.setdefault(order.partner_id, order)
+        for member in members:
+            # joined at the store of the first purchase, on that day
+            first = first_order[member]
+            self.assertEqual(member.member_since, first.date_order.date())
+            self.assertEqual(member.member_join_pos_config_id, first.config_id)
+        self.assertTrue(all(members.filtered("consent_sms").mapped("consent_sms_date")))
+        cards = members.member_card_id
+        self.assertFalse(
+            self.env["loyalty.card"]._ledger_check_invariant(cards.ids),
+            "every balance is the sum of its open lots",
+        )
+        history = self.env["loyalty.history"].search([("card_id", "in", cards.ids)])
+        self.assertEqual(set(history.mapped("ledger_kind")), {"earn", "expire"})
+        today = date.today()
+        self.assertFalse(
+            history.filtered(
+                lambda r: r.is_lot and r.points_remaining > 0 and r.expiration_date < today
+            ),
+            "nothing past its date is left open",
+        )
+        self.assertGreater(len(members.filtered(lambda m: m.member_points_expiring > 0)), 10)
+        self.assertGreater(len(members.member_tier_id), 1, "members sit on several tiers")
+
     def test_screens_open(self):
         opened = store_data.smoke_check(self.env(context={"allowed_company_ids": self.company.ids}))
         self.assertGreater(opened["pos.order"], 0)
