@@ -832,17 +832,8 @@ def enrol_demo_members(env, store, share=0.6, seed=2026, today=None):
         ],
         order="date_order, id",
     )
-    program = company.member_program_id
     for order in orders:
-        points = order._loyalty_points_earned(program)
-        if points > 0:
-            order.partner_id.member_card_id._ledger_earn(
-                points,
-                env._("Onsite %(order)s", order=order.display_name),
-                order=order,
-                key=order._loyalty_ledger_key(order.partner_id.member_card_id, "earn"),
-                earned_on=order.date_order.date(),
-            )
+        order._loyalty_ledger_post()  # as the till posts an order when it is paid
     while env["loyalty.card"]._expire_points_chunk(5000, today=today)[1]:
         pass
     members._member_tier_evaluate()
