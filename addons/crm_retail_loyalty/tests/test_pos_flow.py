@@ -145,6 +145,12 @@ class TestPosFlow(RetailLoyaltyCase):
         for query in ("0912000111", "0912 000 111", "+886912000111", "912000"):
             self.assertIn(self.member, Partner.search([("member_search", "ilike", query)]), query)
         self.assertIn(self.member, Partner.search([("member_search", "ilike", self.card.code)]))
+        regular = Partner.create({"name": "老主顧", "phone": "02-2345-6789"})
+        found = Partner.search([("member_search", "ilike", "+886 2 2345 6789")])
+        self.assertIn(regular, found, "written locally, typed internationally")
+        self.assertNotIn(self.member, found)
+        other = Partner.search([("member_search", "ilike", "0966 135 792")])
+        self.assertFalse(other & (self.member | regular), "another number finds neither")
 
     def test_receipt_data(self):
         with freeze_time("2026-03-01 04:00:00"):
