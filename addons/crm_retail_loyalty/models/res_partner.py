@@ -4,9 +4,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
-
-from odoo.addons.phone_validation.models.mail_thread_phone import PHONE_REGEX_PATTERN
 
 from .crm_retail_customer_profile import PAID
 
@@ -216,52 +215,30 @@ class ResPartner(models.Model):
     def _search_member_search(self, operator, value):
         """Members by the code on their card or by mobile number in any format.
 
-        Resolved to ids on indexes, so that the till's partner search stays
-        fast at a million customers: the card code (unique index), the number
-        once normalised (``phone_sanitized``) and the digits anywhere in the
-        mobile or phone, on the trigram indexes phone_validation keeps.
+        Every term is one an index answers, so that the till's partner search
+        stays fast at a million customers: the card (its code, then the
+        partner's ``member_card_id``), the number once normalised
+        (``phone_sanitized``) and the digits anywhere in the mobile or phone
+        (phone_validation's ``phone_mobile_search``, on its trigram indexes).
         """
         if operator not in ("ilike", "=", "=ilike", "like") or not isinstance(value, str):
             raise ValidationError(self.env._("Unsupported search on members."))
         text = value.strip().strip("%").strip()
         if not text:
             return [("id", "=", 0)]
+        cards = self.env["loyalty.card"].search([("code", "=", text)])
+        domains = [[("member_card_id", "in", cards.ids)]]
         number = "".join(ch for ch in text if ch.isdigit() or ch == "+")
         digits = number.lstrip("0")
-        by_number = len(digits) >= 6 and not any(ch.isalpha() for ch in text)
-        sanitized = by_number and self._phone_format(
-            number=number, country=self.env.company.country_id, force_format="E164"
-        )
-        self.flush_model(["mobile", "phone", "phone_sanitized", "member_card_id"])
-        self.env["loyalty.card"].flush_model(["code"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT p.id FROM loyalty_card c
-                  JOIN res_partner p ON p.member_card_id = c.id
-                 WHERE c.code = %(text)s
-                 UNION
-                SELECT id FROM res_partner WHERE phone_sanitized = %(sanitized)s
-                 UNION
-                SELECT id FROM res_partner
-                 WHERE %(by_number)s AND mobile IS NOT NULL
-                   AND regexp_replace((mobile::text), %(regex)s::text, ''::text, 'g'::text)
-                       LIKE %(digits)s
-                 UNION
-                SELECT id FROM res_partner
-                 WHERE %(by_number)s AND phone IS NOT NULL
-                   AND regexp_replace((phone::text), %(regex)s::text, ''::text, 'g'::text)
-                       LIKE %(digits)s
-                 LIMIT 1000
-                """,
-                text=text,
-                sanitized=sanitized or None,
-                by_number=by_number,
-                regex=PHONE_REGEX_PATTERN,
-                digits=f"%{digits}%",
+        if len(digits) >= 6 and not any(ch.isalpha() for ch in text):
+            domains.append([("phone_mobile_search", "ilike", digits)])
+            sanitized = self._phone_format(
+                number=number, country=self.env.company.country_id, force_format="E164"
             )
-        )
-        return [("id", "in", [row[0] for row in self.env.cr.fetchall()])]
+            if sanitized:
+                # written another way (stored locally, typed internationally)
+                domains.append([("phone_sanitized", "=", sanitized)])
+        return expression.OR(domains)
 
     # ------------------------------------------------------------------
     # POS

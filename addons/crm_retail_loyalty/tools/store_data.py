@@ -22,6 +22,8 @@ from datetime import date, datetime, timedelta
 
 from odoo.tools import SQL
 
+from ..models.crm_retail_customer_profile import PAID
+
 _logger = logging.getLogger(__name__)
 
 MODULE = "crm_retail_loyalty"
@@ -795,10 +797,11 @@ def enrol_demo_members(env, store, share=0.6, seed=2026, today=None):
             SELECT p.id, MIN(o.date_order),
                    (array_agg(o.config_id ORDER BY o.date_order))[1]
               FROM res_partner p
-              JOIN pos_order o ON o.partner_id = p.id AND o.state IN ('paid', 'done', 'invoiced')
+              JOIN pos_order o ON o.partner_id = p.id AND o.state IN %s
              WHERE p.company_id = %s AND p.mobile IS NOT NULL
              GROUP BY p.id ORDER BY p.id
             """,
+            PAID,
             company.id,
         )
     )
@@ -827,7 +830,7 @@ def enrol_demo_members(env, store, share=0.6, seed=2026, today=None):
     orders = env["pos.order"].search(
         [
             ("partner_id", "in", members.ids),
-            ("state", "in", ("paid", "done", "invoiced")),
+            ("state", "in", PAID),
             ("date_order", ">=", since),
         ],
         order="date_order, id",
