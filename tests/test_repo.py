@@ -14,7 +14,13 @@ ROOT = Path(__file__).resolve().parents[1]
 ADDONS = sorted(p.parent for p in (ROOT / "addons").glob("*/__manifest__.py"))
 EXPECTED = {"crm_retail_loyalty", "crm_retail_campaigns", "crm_retail_reports"}
 DEPENDS = {
-    "crm_retail_loyalty": {"point_of_sale", "pos_loyalty", "sale_loyalty", "phone_validation"},
+    "crm_retail_loyalty": {
+        "point_of_sale",
+        "pos_loyalty",
+        "sale_loyalty",
+        "phone_validation",
+        "sms",
+    },
     "crm_retail_campaigns": {"crm_retail_loyalty", "mail", "sms", "mass_mailing"},
     "crm_retail_reports": {"crm_retail_campaigns"},
 }

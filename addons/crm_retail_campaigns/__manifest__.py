@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Retail CRM: Campaigns and Journeys",
-    "summary": "Automated welcome, win-back, birthday and tier journeys over email, SMS and LINE",
+    "summary": "Marketing user and manager groups for the member journeys still to come",
     "version": "18.0.1.0.0",
     "category": "Marketing",
     "author": "Retail CRM for Odoo",

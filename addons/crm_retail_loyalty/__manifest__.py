@@ -3,12 +3,12 @@
 {
     "name": "Retail CRM: Members and Loyalty",
     "summary": "POS members, consent, expiring point lots, tiers and behaviour tags",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/Point of Sale",
     "author": "Retail CRM for Odoo",
     "website": "https://github.com/retail-crm-odoo/retail-crm",
     "license": "LGPL-3",
-    "depends": ["point_of_sale", "pos_loyalty", "sale_loyalty", "phone_validation"],
+    "depends": ["point_of_sale", "pos_loyalty", "sale_loyalty", "phone_validation", "sms"],
     "data": [
         "security/crm_retail_loyalty_security.xml",
         "security/ir.model.access.csv",
@@ -16,16 +16,15 @@
         "data/crm_retail_tag_rule_data.xml",
         "report/points_statement.xml",
         "views/loyalty_program_views.xml",
+        "views/res_company_views.xml",
         "views/loyalty_card_views.xml",
         "views/loyalty_history_views.xml",
         "views/crm_retail_tier_views.xml",
+        "wizard/crm_retail_tier_override_views.xml",
         "views/crm_retail_tag_rule_views.xml",
         "views/crm_retail_customer_profile_views.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",
-    ],
-    "demo": [
-        "demo/demo_store.xml",
     ],
     "assets": {
         "point_of_sale._assets_pos": [

@@ -3,30 +3,19 @@
 
 
 def post_init_hook(env):
-    """Give every company the default member programme and open the ledger.
+    """Open the ledger and the purchase profiles; load the demo store.
 
-    Cards that already hold points (Odoo's loyalty cards have no lots) get an
-    opening lot for their balance, valid from today, so the ledger's
-    invariant holds from the first minute.
+    No programme is created here: a company gets its member programme (and
+    the default tiers) when its first member is enrolled, or when a manager
+    designates one of its loyalty programmes. Every other programme keeps
+    working exactly as in Odoo.
     """
-    companies = env["res.company"].search([])
-    companies._create_member_program()
-    companies._create_default_tiers()
-    env.cr.execute(
-        """
-        INSERT INTO loyalty_history (card_id, ledger_kind, description, issued, used, is_lot,
-                                     points_remaining, ledger_key, create_uid, write_uid,
-                                     create_date, write_date)
-        SELECT c.id, 'opening', 'Opening balance', c.points, 0, true, c.points,
-               'opening:' || c.id, 1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
-          FROM loyalty_card c
-          JOIN loyalty_program p ON p.id = c.program_id AND p.program_type = 'loyalty'
-         WHERE c.points > 0
-           -- cards written through the ledger already (the demo store's) have their lots
-           AND NOT EXISTS (SELECT 1 FROM loyalty_history h
-                            WHERE h.card_id = c.id AND h.ledger_kind IS NOT NULL)
-        ON CONFLICT DO NOTHING
-        """
-    )
+    programs = env["res.company"].search([]).member_program_id
+    programs._ledger_open_cards()
     # purchase profiles of the customers the shop already has
     env["crm.retail.customer.profile"]._rebuild_all()
+    module = env["ir.module.module"].search([("name", "=", "crm_retail_loyalty")])
+    if module.demo:
+        from .tools import store_data
+
+        store_data.load_demo_store(env)

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Retail CRM: Reports",
-    "summary": "Members, tier movements, churn warnings, campaign conversion and points",
+    "summary": "Placeholder for the owner reports on members and points (none yet)",
     "version": "18.0.1.0.0",
     "category": "Sales/Point of Sale",
     "author": "Retail CRM for Odoo",

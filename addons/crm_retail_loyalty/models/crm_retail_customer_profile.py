@@ -6,7 +6,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-PAID = ("paid", "done", "invoiced")
+# PAID is defined with the orders it selects; imported from here by older code
+from .retail_orders import PAID, paid_orders_sql  # noqa: F401
+
 SEGMENTS = [
     ("champions", "Champions"),
     ("loyal", "Loyal"),
@@ -71,12 +73,16 @@ SCORES_SQL = """
 class CrmRetailCustomerProfile(models.Model):
     """What a customer buys, where, how they pay and how often.
 
-    One row per customer (the commercial partner), members and non-members,
-    kept off the ``res_partner`` row because it is rewritten at every paid
-    order. The counters move at O(1) cost per paid order or refund
+    One row per customer (the commercial partner) and company, members and
+    non-members: a customer of two companies of one database has two
+    profiles, each with that company's orders only, scored against that
+    company's customers. Kept off the ``res_partner`` row because it is
+    rewritten at every paid order; the partner points at the current
+    company's profile (``purchase_profile_id`` is company-dependent). The
+    counters move at O(1) cost per paid order or refund
     (:meth:`_register_order`); the nightly job rebuilds every figure from the
     orders in set-based SQL, chunk by chunk, and scores RFM against the
-    quintiles of all customers.
+    quintiles of the company's customers.
     """
 
     _name = "crm.retail.customer.profile"
@@ -85,7 +91,7 @@ class CrmRetailCustomerProfile(models.Model):
     _order = "last_purchase_date desc, id"
 
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one("res.company", index=True)
+    company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one("res.currency")
     first_purchase_date = fields.Datetime(readonly=True)
     last_purchase_date = fields.Datetime(readonly=True)
@@ -127,7 +133,13 @@ class CrmRetailCustomerProfile(models.Model):
     rebuilt_at = fields.Datetime("Rebuilt On", readonly=True)
 
     _sql_constraints = [
-        ("partner_unique", "UNIQUE(partner_id)", "A customer has one purchase profile."),
+        # the key keeps its first name: on an existing database Odoo replaces
+        # the one-per-customer constraint rather than keeping both
+        (
+            "partner_unique",
+            "UNIQUE(partner_id, company_id)",
+            "A customer has one purchase profile per company.",
+        ),
     ]
 
     def _compute_days_overdue(self):
@@ -183,11 +195,12 @@ class CrmRetailCustomerProfile(models.Model):
 
     @api.model
     def _register_order(self, partner, company, amount, date, channel):
-        """Move one customer's counters by one paid order (or a refund, when
-        ``amount`` is negative): two statements on one row, whatever the
-        history. Figures that need the whole history (favourites, categories)
-        wait for the nightly rebuild; the RFM scores are recomputed against
-        the last quintiles so the segment moves at the till."""
+        """Move one customer's counters in ``company`` (the order's) by one
+        paid order (or a refund, when ``amount`` is negative): two statements
+        on one row, whatever the history. Figures that need the whole history
+        (favourites, categories) wait for the nightly rebuild; the RFM scores
+        are recomputed against the company's last quintiles so the segment
+        moves at the till."""
         partner = partner.commercial_partner_id
         if not partner:
             return
@@ -211,9 +224,7 @@ class CrmRetailCustomerProfile(models.Model):
                         CASE WHEN %(channel)s = 'online' THEN %(sign)s ELSE 0 END,
                         jsonb_build_object(%(channel)s, %(sign)s),
                         %(uid)s, %(uid)s, %(now)s, %(now)s)
-                ON CONFLICT (partner_id) DO UPDATE SET
-                    -- the company of the latest order, as the nightly rebuild has it
-                    company_id = EXCLUDED.company_id,
+                ON CONFLICT (partner_id, company_id) DO UPDATE SET
                     currency_id = EXCLUDED.currency_id,
                     first_purchase_date = LEAST(p.first_purchase_date,
                                                 EXCLUDED.first_purchase_date),
@@ -251,15 +262,30 @@ class CrmRetailCustomerProfile(models.Model):
         profile_id, inserted = cr.fetchone()
         self._update_derived(SQL("pr.id = %s", profile_id), now, company_ids=[company.id])
         if inserted:
+            # the partner's link to its profile in this company (a jsonb of
+            # company id -> profile id: the field is company-dependent)
             cr.execute(
                 SQL(
-                    "UPDATE res_partner SET purchase_profile_id = %s WHERE id = %s",
+                    """UPDATE res_partner
+                          SET purchase_profile_id = COALESCE(purchase_profile_id, '{}'::jsonb)
+                                                    || jsonb_build_object(%s::text, %s)
+                        WHERE id = %s""",
+                    company.id,
                     profile_id,
                     partner.id,
                 )
             )
-            partner.invalidate_recordset(["purchase_profile_id"])
+        partner.invalidate_recordset(self._partner_profile_fnames())
         self.browse(profile_id).invalidate_recordset()
+
+    @api.model
+    def _partner_profile_fnames(self):
+        """The partner's link to its profile and the figures read through it."""
+        return ["purchase_profile_id"] + [
+            name
+            for name, field in self.env["res.partner"]._fields.items()
+            if field.related and field.related.startswith("purchase_profile_id.")
+        ]
 
     @api.model
     def _update_derived(self, where, now, company_ids=None):
@@ -300,10 +326,11 @@ class CrmRetailCustomerProfile(models.Model):
     @api.model
     def _rebuild_range(self, low, high, now=None):
         """Rebuild the profiles of customers with ids in (low, high] from
-        their paid POS and online orders, in a few set-based statements over
-        a temporary table of the chunk's orders (analysed, so PostgreSQL plans
-        the joins on real numbers). Customers of the range who no longer have
-        any paid order keep a row with zero figures."""
+        their paid POS and online orders, one profile per customer and
+        company, in a few set-based statements over a temporary table of the
+        chunk's orders (analysed, so PostgreSQL plans the joins on real
+        numbers). Profiles of the range left without any paid order in their
+        company keep a row with zero figures."""
         now = now or fields.Datetime.now()
         self.env.flush_all()
         cr = self.env.cr
@@ -313,30 +340,16 @@ class CrmRetailCustomerProfile(models.Model):
         cr.execute("DROP TABLE IF EXISTS crm_retail_profile_chunk")
         cr.execute(
             SQL(
-                """
-                CREATE TEMPORARY TABLE crm_retail_profile_chunk AS
-                SELECT rp.commercial_partner_id AS partner_id, o.id AS order_id,
-                       o.date_order, o.amount_total AS amount, o.config_id::text AS channel,
-                       o.company_id, 'pos'::text AS kind
-                  FROM pos_order o JOIN res_partner rp ON rp.id = o.partner_id
-                 WHERE o.partner_id = ANY(ARRAY(
-                           SELECT id FROM res_partner
-                            WHERE commercial_partner_id > %(low)s
-                              AND commercial_partner_id <= %(high)s))
-                   AND o.state IN %(paid)s
-                UNION ALL
-                SELECT rp.commercial_partner_id, s.id, s.date_order, s.amount_total,
-                       'online', s.company_id, 'sale'
-                  FROM sale_order s JOIN res_partner rp ON rp.id = s.partner_id
-                 WHERE s.partner_id = ANY(ARRAY(
-                           SELECT id FROM res_partner
-                            WHERE commercial_partner_id > %(low)s
-                              AND commercial_partner_id <= %(high)s))
-                   AND s.state = 'sale'
-                """,
-                low=low,
-                high=high,
-                paid=PAID,
+                "CREATE TEMPORARY TABLE crm_retail_profile_chunk AS %s",
+                paid_orders_sql(
+                    self.env,
+                    partner_ids=SQL(
+                        """SELECT id FROM res_partner
+                            WHERE commercial_partner_id > %s AND commercial_partner_id <= %s""",
+                        low,
+                        high,
+                    ),
+                ),
             )
         )
         cr.execute("ANALYZE crm_retail_profile_chunk")
@@ -344,8 +357,7 @@ class CrmRetailCustomerProfile(models.Model):
             SQL(
                 """
                 WITH figures AS (
-                    SELECT partner_id,
-                           (ARRAY_AGG(company_id ORDER BY date_order DESC))[1] AS company_id,
+                    SELECT partner_id, company_id,
                            MIN(date_order) FILTER (WHERE amount >= 0) AS first_date,
                            MAX(date_order) FILTER (WHERE amount >= 0) AS last_date,
                            SUM(SIGN(amount))::int AS order_count,
@@ -358,32 +370,34 @@ class CrmRetailCustomerProfile(models.Model):
                                     0)::int AS count_365,
                            COALESCE(SUM(amount) FILTER (WHERE date_order >= %(d365)s), 0)
                                AS spent_365,
-                           COALESCE(SUM(SIGN(amount)) FILTER (WHERE kind = 'pos'), 0)::int
-                               AS pos_count,
-                           COALESCE(SUM(SIGN(amount)) FILTER (WHERE kind = 'sale'), 0)::int
-                               AS online_count,
+                           COALESCE(SUM(SIGN(amount)) FILTER (WHERE model = 'pos.order'),
+                                    0)::int AS pos_count,
+                           COALESCE(SUM(SIGN(amount)) FILTER (WHERE model = 'sale.order'),
+                                    0)::int AS online_count,
                            MODE() WITHIN GROUP (ORDER BY channel)
-                               FILTER (WHERE kind = 'pos' AND amount >= 0) AS favourite_config
-                      FROM crm_retail_profile_chunk GROUP BY partner_id
+                               FILTER (WHERE model = 'pos.order' AND amount >= 0)
+                               AS favourite_config
+                      FROM crm_retail_profile_chunk GROUP BY partner_id, company_id
                 ),
                 mix AS (
-                    SELECT partner_id, jsonb_object_agg(channel, n) AS channel_mix
-                      FROM (SELECT partner_id, channel, SUM(SIGN(amount))::int AS n
-                              FROM crm_retail_profile_chunk GROUP BY partner_id, channel) c
-                     GROUP BY partner_id
+                    SELECT partner_id, company_id, jsonb_object_agg(channel, n) AS channel_mix
+                      FROM (SELECT partner_id, company_id, channel, SUM(SIGN(amount))::int AS n
+                              FROM crm_retail_profile_chunk
+                             GROUP BY partner_id, company_id, channel) c
+                     GROUP BY partner_id, company_id
                 ),
                 payments AS (
-                    SELECT o.partner_id,
+                    SELECT o.partner_id, o.company_id,
                            MODE() WITHIN GROUP (ORDER BY pp.payment_method_id) AS method
                       FROM crm_retail_profile_chunk o
                       JOIN pos_payment pp ON pp.pos_order_id = o.order_id
-                     WHERE o.kind = 'pos' AND o.amount >= 0 AND pp.amount > 0
+                     WHERE o.model = 'pos.order' AND o.amount >= 0 AND pp.amount > 0
                        -- the sorted id array walks the index in order: far
                        -- cheaper than one probe per order
                        AND pp.pos_order_id = ANY(ARRAY(
                                SELECT order_id FROM crm_retail_profile_chunk
-                                WHERE kind = 'pos'))
-                     GROUP BY o.partner_id
+                                WHERE model = 'pos.order'))
+                     GROUP BY o.partner_id, o.company_id
                 )
                 INSERT INTO crm_retail_customer_profile AS p
                        (partner_id, company_id, currency_id, first_purchase_date,
@@ -398,10 +412,11 @@ class CrmRetailCustomerProfile(models.Model):
                        %(uid)s, %(uid)s, %(now)s, %(now)s
                   FROM figures f
                   JOIN res_company c ON c.id = f.company_id
-                  LEFT JOIN mix m ON m.partner_id = f.partner_id
-                  LEFT JOIN payments pay ON pay.partner_id = f.partner_id
-                ON CONFLICT (partner_id) DO UPDATE SET
-                    company_id = EXCLUDED.company_id,
+                  LEFT JOIN mix m
+                         ON m.partner_id = f.partner_id AND m.company_id = f.company_id
+                  LEFT JOIN payments pay
+                         ON pay.partner_id = f.partner_id AND pay.company_id = f.company_id
+                ON CONFLICT (partner_id, company_id) DO UPDATE SET
                     currency_id = EXCLUDED.currency_id,
                     first_purchase_date = EXCLUDED.first_purchase_date,
                     last_purchase_date = EXCLUDED.last_purchase_date,
@@ -425,7 +440,7 @@ class CrmRetailCustomerProfile(models.Model):
                 uid=self.env.uid,
             )
         )
-        # the customers of the range left without any paid order
+        # the profiles of the range left without any paid order in their company
         cr.execute(
             SQL(
                 """
@@ -443,15 +458,20 @@ class CrmRetailCustomerProfile(models.Model):
                 now=now,
             )
         )
-        # new profiles are linked from their partner once
+        # new profiles are linked from their partner once, under their company
+        # (the company-dependent purchase_profile_id: company id -> profile id)
         cr.execute(
             SQL(
                 """
-                UPDATE res_partner rp SET purchase_profile_id = pr.id
-                  FROM crm_retail_customer_profile pr
-                 WHERE pr.partner_id = rp.id
-                   AND pr.partner_id > %(low)s AND pr.partner_id <= %(high)s
-                   AND rp.purchase_profile_id IS DISTINCT FROM pr.id
+                UPDATE res_partner rp
+                   SET purchase_profile_id = COALESCE(rp.purchase_profile_id, '{}'::jsonb)
+                                             || links.ids
+                  FROM (SELECT partner_id, jsonb_object_agg(company_id::text, id) AS ids
+                          FROM crm_retail_customer_profile
+                         WHERE partner_id > %(low)s AND partner_id <= %(high)s
+                         GROUP BY partner_id) links
+                 WHERE links.partner_id = rp.id
+                   AND NOT COALESCE(rp.purchase_profile_id, '{}'::jsonb) @> links.ids
                 """,
                 low=low,
                 high=high,
@@ -474,34 +494,37 @@ class CrmRetailCustomerProfile(models.Model):
             SQL(
                 """
                 WITH categ_spend AS (
-                    SELECT o.partner_id, t.categ_id, l.price_subtotal_incl AS spent
+                    SELECT o.partner_id, o.company_id, t.categ_id,
+                           l.price_subtotal_incl AS spent
                       FROM crm_retail_profile_chunk o
                       JOIN pos_order_line l ON l.order_id = o.order_id
                       JOIN product_product pp ON pp.id = l.product_id
                       JOIN product_template t ON t.id = pp.product_tmpl_id
-                     WHERE o.kind = 'pos' AND o.date_order >= %(d365)s AND l.qty > 0
+                     WHERE o.model = 'pos.order' AND o.date_order >= %(d365)s AND l.qty > 0
                        AND l.order_id = ANY(ARRAY(
                                SELECT order_id FROM crm_retail_profile_chunk
-                                WHERE kind = 'pos' AND date_order >= %(d365)s))
+                                WHERE model = 'pos.order' AND date_order >= %(d365)s))
                     UNION ALL
-                    SELECT o.partner_id, t.categ_id, l.price_total
+                    SELECT o.partner_id, o.company_id, t.categ_id, l.price_total
                       FROM crm_retail_profile_chunk o
                       JOIN sale_order_line l ON l.order_id = o.order_id
                       JOIN product_product pp ON pp.id = l.product_id
                       JOIN product_template t ON t.id = pp.product_tmpl_id
-                     WHERE o.kind = 'sale' AND o.date_order >= %(d365)s
+                     WHERE o.model = 'sale.order' AND o.date_order >= %(d365)s
                        AND l.product_uom_qty > 0
                 ),
                 ranked AS (
-                    SELECT partner_id, categ_id,
-                           ROW_NUMBER() OVER (PARTITION BY partner_id
+                    SELECT partner_id, company_id, categ_id,
+                           ROW_NUMBER() OVER (PARTITION BY partner_id, company_id
                                               ORDER BY SUM(spent) DESC, categ_id) AS rank
                       FROM categ_spend WHERE categ_id IS NOT NULL
-                     GROUP BY partner_id, categ_id
+                     GROUP BY partner_id, company_id, categ_id
                 )
                 INSERT INTO crm_retail_customer_profile_categ_rel (profile_id, categ_id)
                 SELECT pr.id, r.categ_id
-                  FROM ranked r JOIN crm_retail_customer_profile pr ON pr.partner_id = r.partner_id
+                  FROM ranked r
+                  JOIN crm_retail_customer_profile pr
+                    ON pr.partner_id = r.partner_id AND pr.company_id = r.company_id
                  WHERE r.rank <= 3
                 ON CONFLICT DO NOTHING
                 """,
@@ -510,7 +533,7 @@ class CrmRetailCustomerProfile(models.Model):
         )
         cr.execute("DROP TABLE crm_retail_profile_chunk")
         self.invalidate_model()
-        self.env["res.partner"].invalidate_model(["purchase_profile_id"])
+        self.env["res.partner"].invalidate_model(self._partner_profile_fnames())
 
     @api.model
     def _rebuild_partners(self, partners):

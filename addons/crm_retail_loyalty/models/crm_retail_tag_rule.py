@@ -4,10 +4,11 @@ import ast
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
-from .crm_retail_customer_profile import PAID, SEGMENTS
+from .crm_retail_customer_profile import SEGMENTS
+from .retail_orders import paid_orders_sql
 
 
 class CrmRetailTagRule(models.Model):
@@ -114,49 +115,32 @@ class CrmRetailTagRule(models.Model):
     # who matches, in SQL
     # ------------------------------------------------------------------
     def _orders_sql(self, since=None):
-        """Paid POS and online orders of the company: partner, date, amount."""
-        return SQL(
-            """
-            SELECT o.partner_id, o.date_order, o.amount_total AS amount, o.id AS order_id,
-                   'pos.order' AS model
-              FROM pos_order o
-             WHERE o.company_id = %(company)s AND o.state IN %(paid)s
-               AND o.partner_id IS NOT NULL AND (%(since)s::timestamp IS NULL
-                                                 OR o.date_order >= %(since)s)
-            UNION ALL
-            SELECT s.partner_id, s.date_order, s.amount_total, s.id, 'sale.order'
-              FROM sale_order s
-             WHERE s.company_id = %(company)s AND s.state = 'sale'
-               AND (%(since)s::timestamp IS NULL OR s.date_order >= %(since)s)
-            """,
-            company=self.company_id.id,
-            paid=PAID,
-            since=since,
+        """Paid POS and online orders of the rule's company: partner (the
+        order's own), date, amount, order id and model."""
+        return paid_orders_sql(
+            self.env, company_id=self.company_id.id, since=since, commercial=False
         )
 
     def _lines_sql(self, since):
         """Products bought (POS and online) since a date: partner, product, category."""
         return SQL(
             """
+            WITH o AS (%(orders)s)
             SELECT o.partner_id, l.product_id, t.categ_id
-              FROM pos_order_line l
-              JOIN pos_order o ON o.id = l.order_id
+              FROM o
+              JOIN pos_order_line l ON l.order_id = o.order_id
               JOIN product_product p ON p.id = l.product_id
               JOIN product_template t ON t.id = p.product_tmpl_id
-             WHERE o.company_id = %(company)s AND o.state IN %(paid)s
-               AND o.partner_id IS NOT NULL AND o.date_order >= %(since)s AND l.qty > 0
+             WHERE o.model = 'pos.order' AND l.qty > 0
             UNION ALL
-            SELECT s.partner_id, l.product_id, t.categ_id
-              FROM sale_order_line l
-              JOIN sale_order s ON s.id = l.order_id
+            SELECT o.partner_id, l.product_id, t.categ_id
+              FROM o
+              JOIN sale_order_line l ON l.order_id = o.order_id
               JOIN product_product p ON p.id = l.product_id
               JOIN product_template t ON t.id = p.product_tmpl_id
-             WHERE s.company_id = %(company)s AND s.state = 'sale'
-               AND s.date_order >= %(since)s AND l.product_uom_qty > 0
+             WHERE o.model = 'sale.order' AND l.product_uom_qty > 0
             """,
-            company=self.company_id.id,
-            paid=PAID,
-            since=since,
+            orders=self._orders_sql(since),
         )
 
     def _categories(self, categories):
@@ -221,9 +205,12 @@ class CrmRetailTagRule(models.Model):
                 since.date(),
             )
         elif kind == "rfm":
+            # the segment in the rule's company: a customer has a profile per company
             query = SQL(
-                "SELECT partner_id FROM crm_retail_customer_profile WHERE rfm_segment = %s",
+                """SELECT partner_id FROM crm_retail_customer_profile
+                    WHERE rfm_segment = %s AND company_id = %s""",
                 self.rfm_segment,
+                self.company_id.id,
             )
         elif kind == "tier":
             query = SQL(
@@ -343,8 +330,10 @@ class CrmRetailTagRule(models.Model):
         return True
 
     def action_apply(self):
-        """Apply the rule now rather than waiting for the night."""
-        return self._apply()
+        """Apply the rule now rather than waiting for the night (managers)."""
+        if not self.env.user.has_group("crm_retail_loyalty.crm_retail_loyalty_group_manager"):
+            raise AccessError(self.env._("Only a loyalty manager can apply a tag rule."))
+        return self.sudo()._apply()
 
     @api.model
     def _cron_apply_tag_rules(self):

@@ -1,11 +1,16 @@
 # Copyright 2026 Retail CRM for Odoo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
-from odoo.tools import SQL, float_compare, float_is_zero, float_round
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, float_compare, float_round
+
+from ..tools.ledger_scope import ledger_flag, ledger_internal, ledger_scope
 
 _logger = logging.getLogger(__name__)
 
@@ -86,62 +91,105 @@ class LoyaltyCard(models.Model):
     def _load_pos_data_domain(self, data):
         """Member cards are fetched one by one when a member is picked, so the
         terminal's start-up does not grow with the number of members."""
-        return [*super()._load_pos_data_domain(data), ("program_id.program_type", "!=", "loyalty")]
+        return [*super()._load_pos_data_domain(data), ("program_id.uses_point_lots", "=", False)]
 
     @api.model
     def _load_pos_data_fields(self, config_id):
         return [*super()._load_pos_data_fields(config_id), "points_expiring", "next_expiry_date"]
 
     def _uses_point_lots(self):
+        """Whether the card is on a member programme (the lot ledger); every
+        other programme's cards behave exactly as in Odoo."""
         self.ensure_one()
-        return self.program_id.program_type == "loyalty"
+        return self.program_id.sudo().uses_point_lots
 
     # ------------------------------------------------------------------
     # every other path that changes points becomes ledger rows
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        """Cards of member programmes open with a lot, never a bare balance;
+        every other card is created exactly as Odoo creates it."""
+        programs = (
+            self.env["loyalty.program"]
+            .sudo()
+            .browse({vals.get("program_id") for vals in vals_list if vals.get("program_id")})
+        )
+        member_programs = programs.filtered("uses_point_lots").ids
         opening = {}
         for index, vals in enumerate(vals_list):
-            if vals.get("points"):
+            if vals.get("program_id") in member_programs and vals.get("points"):
+                self._ledger_check_manager()
                 opening[index] = vals["points"]
                 vals["points"] = 0
         cards = super().create(vals_list)
         for index, points in opening.items():
-            card = cards[index]
-            if card._uses_point_lots():
-                card._ledger_adjust(points, self.env._("Opening balance"), kind="opening")
-            else:
-                card.with_context(crm_ledger_internal=True).points = points
+            cards[index].sudo()._ledger_adjust(
+                points, self.env._("Opening balance"), kind="opening"
+            )
         return cards
 
     def write(self, vals):
-        if "points" not in vals or self.env.context.get("crm_ledger_internal"):
+        if "points" not in vals or ledger_flag("internal"):
             return super().write(vals)
         ledger_cards = self.filtered(lambda c: c._uses_point_lots())
         others = self - ledger_cards
         result = True
         if others:
             result = super(LoyaltyCard, others).write(vals)
-        if ledger_cards and not (
-            self.env.su
-            or self.env.context.get("crm_ledger_external_points")
-            or self.env.user.has_group("crm_retail_loyalty.crm_retail_loyalty_group_manager")
+        if not ledger_cards:
+            return result
+        rest = dict(vals)
+        new_points = _round(rest.pop("points") or 0.0)
+        changed = ledger_cards.filtered(
+            lambda c: float_compare(new_points, c.points, precision_rounding=PRECISION)
+        )
+        if (
+            changed
+            and ledger_flag("external_points") is not None
+            and (set(changed.ids) <= ledger_flag("external_points"))
         ):
-            raise AccessError(self.env._("Only a loyalty manager can change a member's points."))
-        if ledger_cards:
-            rest = dict(vals)
-            new_points = rest.pop("points")
-            if rest:
-                result = super(LoyaltyCard, ledger_cards).write(rest) and result
-            if not self.env.context.get("crm_ledger_external_points"):
-                # an unknown path set a new balance: record the difference
-                for card in ledger_cards:
-                    difference = _round((new_points or 0.0) - card.points)
-                    if not float_is_zero(difference, precision_rounding=PRECISION):
-                        card._ledger_adjust(difference, self.env._("Balance change"))
-            # else: POS or sales posts these points itself, from the order
+            # Odoo's POS or sales code moves the balance of cards whose points
+            # this order posts through the ledger itself: the ledger's figure stands
+            changed = self.browse()
+        if changed and not self.env.su:
+            self._ledger_check_manager()
+            raise UserError(
+                self.env._(
+                    "A member's points change only through the ledger: use Update Balance "
+                    "on the card and give a reason."
+                )
+            )
+        if rest:
+            result = super(LoyaltyCard, ledger_cards).write(rest) and result
+        for card in changed:
+            # a path of the server's own code (a merge, another module) set a
+            # new balance: record the difference as a correction
+            difference = _round(new_points - card.points)
+            card._ledger_adjust(difference, self.env._("Balance change"))
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_member_points(self):
+        if self.env.su:
+            return
+        if self.filtered(lambda c: c._uses_point_lots() and c.points):
+            self._ledger_check_manager()
+            raise UserError(
+                self.env._(
+                    "This member card still holds points: bring its balance to zero with "
+                    "Update Balance (and a reason) before deleting it."
+                )
+            )
+
+    @api.model
+    def _ledger_check_manager(self):
+        """Raise unless the user is a loyalty manager (or the server itself)."""
+        if self.env.su or self.env.user.has_group(
+            "crm_retail_loyalty.crm_retail_loyalty_group_manager"
+        ):
+            return
+        raise AccessError(self.env._("Only a loyalty manager can change a member's points."))
 
     # ------------------------------------------------------------------
     # the ledger
@@ -186,7 +234,8 @@ class LoyaltyCard(models.Model):
         )
         balance = _round(self.env.cr.fetchone()[0])
         if float_compare(balance, self.points, precision_rounding=PRECISION):
-            self.sudo().with_context(crm_ledger_internal=True).points = balance
+            with ledger_scope(internal=True):
+                self.sudo().points = balance
 
     def _ledger_vals(self, kind, description, order=None, key=None):
         vals = {
@@ -201,6 +250,7 @@ class LoyaltyCard(models.Model):
             vals.update(order_model=order._name, order_id=order.id)
         return vals
 
+    @ledger_internal
     def _ledger_earn(
         self,
         points,
@@ -221,7 +271,7 @@ class LoyaltyCard(models.Model):
         earned_on = earned_on or fields.Date.context_today(self)
         if expiration_date is None:  # False: explicitly no expiry
             expiration_date = self.program_id._lot_expiration_date(earned_on)
-        lot = History.with_context(crm_ledger_internal=True).create(
+        lot = History.create(
             dict(
                 self._ledger_vals(kind, description, order, key),
                 issued=points,
@@ -248,6 +298,7 @@ class LoyaltyCard(models.Model):
         self._ledger_set_balance()
         return lot
 
+    @ledger_internal
     def _ledger_consume(self, row, points, prefer_lots=None):
         """Take ``points`` out of open lots for ``row``: ``prefer_lots`` first,
         then the earliest expiry first. Returns the points actually taken."""
@@ -281,6 +332,7 @@ class LoyaltyCard(models.Model):
         self.env["crm.retail.lot.usage"].sudo().create(usages)
         return _round(points - left)
 
+    @ledger_internal
     def _ledger_spend(
         self, points, description, order=None, key=None, kind="spend", prefer_lots=None
     ):
@@ -295,13 +347,11 @@ class LoyaltyCard(models.Model):
         self._ledger_lock()
         if points <= 0 or self._ledger_done(key):
             return History
-        row = History.with_context(crm_ledger_internal=True).create(
-            self._ledger_vals(kind, description, order, key)
-        )
+        row = History.create(self._ledger_vals(kind, description, order, key))
         taken = self._ledger_consume(row, points, prefer_lots)
         if float_compare(taken, points, precision_rounding=PRECISION) < 0:
             shortfall = _round(points - taken)
-            row.with_context(crm_ledger_internal=True).description = self.env._(
+            row.description = self.env._(
                 "%(description)s (%(shortfall)s points short: the balance was too low)",
                 description=description,
                 shortfall=shortfall,
@@ -315,10 +365,11 @@ class LoyaltyCard(models.Model):
                     taken=taken,
                 )
             )
-        row.with_context(crm_ledger_internal=True).used = taken
+        row.used = taken
         self._ledger_set_balance()
         return row
 
+    @ledger_internal
     def _ledger_give_back(self, spend_rows, points, description, order=None, key=None):
         """Return up to ``points`` into the lots ``spend_rows`` consumed.
 
@@ -332,10 +383,8 @@ class LoyaltyCard(models.Model):
         if points <= 0 or self._ledger_done(key):
             return History
         today = fields.Date.context_today(self)
-        row = History.with_context(crm_ledger_internal=True).create(
-            self._ledger_vals("give_back", description, order, key)
-        )
-        row.with_context(crm_ledger_internal=True).reversed_history_ids = spend_rows
+        row = History.create(self._ledger_vals("give_back", description, order, key))
+        row.reversed_history_ids = spend_rows
         # what earlier refunds already gave back from these spends, per lot
         given_before = {}
         for usage in spend_rows.reversed_by_ids.usage_ids:
@@ -358,19 +407,17 @@ class LoyaltyCard(models.Model):
         usages = []
         for lot, amount in restored:
             usages.append({"history_id": row.id, "lot_id": lot.id, "points": -amount})
-            lot.with_context(crm_ledger_internal=True).points_remaining = _round(
-                lot.points_remaining + amount
-            )
+            lot.points_remaining = _round(lot.points_remaining + amount)
         self.env["crm.retail.lot.usage"].sudo().create(usages)
         given = _round(points - left)
-        row.with_context(crm_ledger_internal=True).issued = given
+        row.issued = given
         expired = [
             (lot, amount)
             for lot, amount in restored
             if lot.expiration_date and (lot.expiration_date < today)
         ]
         if expired:
-            expire_row = History.with_context(crm_ledger_internal=True).create(
+            expire_row = History.create(
                 self._ledger_vals(
                     "expire",
                     self.env._("Expired: refunded points from lots past their date"),
@@ -381,13 +428,9 @@ class LoyaltyCard(models.Model):
             usages = []
             for lot, amount in expired:
                 usages.append({"history_id": expire_row.id, "lot_id": lot.id, "points": amount})
-                lot.with_context(crm_ledger_internal=True).points_remaining = _round(
-                    lot.points_remaining - amount
-                )
+                lot.points_remaining = _round(lot.points_remaining - amount)
             self.env["crm.retail.lot.usage"].sudo().create(usages)
-            expire_row.with_context(crm_ledger_internal=True).used = _round(
-                sum(amount for _lot, amount in expired)
-            )
+            expire_row.used = _round(sum(amount for _lot, amount in expired))
         self._ledger_set_balance()
         return row
 
@@ -514,6 +557,78 @@ class LoyaltyCard(models.Model):
     # checks
     # ------------------------------------------------------------------
     @api.model
+    def _cron_ledger_check(self, days=None):
+        """Nightly: what the ledger should hold and does not.
+
+        - paid member orders of the last days without their ledger postings
+          are posted now (idempotent; those that earn and spend nothing stay
+          without rows);
+        - orders still marked "points pending" are listed;
+        - cards whose balance differs from the sum of their open lots get the
+          balance of their lots (the lots are the record).
+        Each member concerned gets an activity for a loyalty manager of the
+        member's company saying what was found and what was fixed.
+        """
+        days = days or int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_retail_loyalty.ledger_check_days", 3)
+        )
+        Order = self.env["pos.order"].sudo()
+        findings = defaultdict(list)  # partner -> lines
+        for order in Order._loyalty_orders_missing_postings(days=days):
+            order = order.with_company(order.company_id)
+            try:
+                with self.env.cr.savepoint():
+                    order._loyalty_ledger_post()
+            except psycopg2.Error:
+                raise
+            except Exception as error:
+                _logger.exception("nightly check: points of POS order %s", order.name)
+                findings[order.partner_id.commercial_partner_id].append(
+                    self.env._(
+                        "Order %(order)s was paid without its points and posting them "
+                        "failed: %(error)s",
+                        order=order.name,
+                        error=str(error),
+                    )
+                )
+                continue
+            if order._loyalty_ledger_rows():
+                findings[order.partner_id.commercial_partner_id].append(
+                    self.env._(
+                        "Order %(order)s was paid without its points: posted now.",
+                        order=order.name,
+                    )
+                )
+        for order in Order.search([("crm_points_pending", "=", True)]):
+            findings[order.partner_id.commercial_partner_id].append(
+                self.env._(
+                    "Order %(order)s: points still pending (%(error)s).",
+                    order=order.name,
+                    error=order.crm_points_error or "",
+                )
+            )
+        for card_id, points, lots in self._ledger_check_invariant():
+            card = self.sudo().browse(card_id)
+            card._ledger_set_balance()
+            findings[card.partner_id.commercial_partner_id].append(
+                self.env._(
+                    "Card %(code)s showed %(points)s points where its lots hold %(lots)s: "
+                    "its balance is now %(lots)s.",
+                    code=card.code,
+                    points=points,
+                    lots=lots,
+                )
+            )
+        for partner, lines in findings.items():
+            if partner:
+                partner._member_notify_manager(
+                    self.env._("Points ledger check"), "<br/>".join(lines)
+                )
+        return findings
+
+    @api.model
     def _ledger_check_invariant(self, card_ids=None):
         """Cards whose balance differs from the sum of their open lots."""
         self.env.flush_all()
@@ -522,7 +637,7 @@ class LoyaltyCard(models.Model):
                 """
                 SELECT c.id, c.points, COALESCE(SUM(h.points_remaining), 0)
                   FROM loyalty_card c
-                  JOIN loyalty_program p ON p.id = c.program_id AND p.program_type = 'loyalty'
+                  JOIN loyalty_program p ON p.id = c.program_id AND p.uses_point_lots
                   LEFT JOIN loyalty_history h
                          ON h.card_id = c.id AND h.is_lot AND h.points_remaining > 0
                  WHERE %(all)s OR c.id = ANY(%(ids)s)

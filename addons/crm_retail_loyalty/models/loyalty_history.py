@@ -1,11 +1,21 @@
 # Copyright 2026 Retail CRM for Odoo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-# fields the ledger itself maintains on a lot after it was written
-LOT_STATE_FIELDS = {"points_remaining", "expiration_date"}
+from ..tools.ledger_scope import ledger_flag
+
+# fields only the ledger's own code writes
+LEDGER_FIELDS = (
+    "ledger_kind",
+    "is_lot",
+    "points_remaining",
+    "expiration_date",
+    "ledger_key",
+    "usage_ids",
+    "reversed_history_ids",
+)
 
 
 class LoyaltyHistory(models.Model):
@@ -82,50 +92,66 @@ class LoyaltyHistory(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        skip = set(self.env.context.get("crm_ledger_skip_cards") or [])
-        if skip:
-            # a sales order's rows for cards the ledger already posted
-            vals_list = [
-                vals
-                for vals in vals_list
-                if vals.get("ledger_kind") or vals.get("card_id") not in skip
-            ]
-        if not self.env.su and not self.env.user.has_group(
-            "crm_retail_loyalty.crm_retail_loyalty_group_manager"
+        """Rows of member cards are written by the ledger's own code only.
+
+        Odoo's POS and sales code writes one history row per card and order;
+        for member cards the ledger wrote its rows already, so Odoo's are left
+        out. Anyone else (an RPC call, an import) is refused, whatever the
+        values or the context say: a manager corrects points with Update
+        Balance, which posts a new row with a reason.
+        """
+        if ledger_flag("internal"):
+            return super().create(vals_list)
+        card_ids = {vals.get("card_id") for vals in vals_list} - {None, False}
+        cards = self.env["loyalty.card"].sudo().browse(card_ids).exists()
+        ledger_ids = {card.id for card in cards if card._uses_point_lots()}
+        ledger_vals = [vals for vals in vals_list if vals.get("card_id") in ledger_ids]
+        if (
+            ledger_vals
+            and ledger_flag("external_points") is not None
+            and all(
+                vals["card_id"] in ledger_flag("external_points")
+                and not any(vals.get(f) for f in LEDGER_FIELDS)
+                for vals in ledger_vals
+            )
         ):
-            card_ids = {vals.get("card_id") for vals in vals_list if not vals.get("ledger_kind")}
-            cards = self.env["loyalty.card"].sudo().browse(card_ids - {None, False}).exists()
-            if any(card._uses_point_lots() for card in cards):
-                raise AccessError(
-                    self.env._("Only a loyalty manager can add rows to a member's points history.")
-                )
+            # Odoo's own row for an order the ledger has posted
+            vals_list = [vals for vals in vals_list if vals not in ledger_vals]
+            ledger_vals = []
+        if ledger_vals or any(vals.get(f) for vals in vals_list for f in LEDGER_FIELDS):
+            self._ledger_refuse()
         return super().create(vals_list)
 
+    def write(self, vals):
+        if not ledger_flag("internal") and self._ledger_rows():
+            self._ledger_refuse()
+        return super().write(vals)
+
     def unlink(self):
-        if self.env.context.get("crm_ledger_keep_rows"):
+        if ledger_flag("keep_rows"):
             # Odoo deletes a cancelled order's rows; the ledger keeps its own
             # and has already written the reversal
-            self = self.filtered(lambda row: not row.ledger_kind)
+            self = self - self._ledger_rows()
         return super().unlink()
 
-    def write(self, vals):
-        if not self.env.context.get("crm_ledger_internal") and any(self.mapped("ledger_kind")):
-            raise UserError(
-                self.env._(
-                    "The points history is a ledger: its rows cannot be changed. "
-                    "Record a correction with Update Balance instead."
-                )
+    def _ledger_rows(self):
+        """The rows of member cards and the rows the ledger wrote."""
+        rows = self.sudo()
+        return self.browse(
+            row.id for row in rows if row.ledger_kind or row.card_id._uses_point_lots()
+        )
+
+    @api.model
+    def _ledger_refuse(self):
+        self.env["loyalty.card"]._ledger_check_manager()
+        raise UserError(
+            self.env._(
+                "The points history is a ledger: its rows cannot be written, changed or "
+                "deleted. Record a correction with Update Balance on the card instead."
             )
-        return super().write(vals)
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_ledger_rows(self):
-        if self.env.context.get("crm_ledger_internal"):
-            return
-        if any(self.mapped("ledger_kind")):
-            raise UserError(
-                self.env._(
-                    "The points history is a ledger: its rows cannot be deleted. "
-                    "Record a correction with Update Balance instead."
-                )
-            )
+        if self._ledger_rows():
+            self._ledger_refuse()

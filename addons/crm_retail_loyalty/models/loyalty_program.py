@@ -4,6 +4,8 @@ import calendar
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 
 class LoyaltyProgram(models.Model):
@@ -30,9 +32,19 @@ class LoyaltyProgram(models.Model):
         help="Points expiring within this many days are shown as expiring soon "
         "to the cashier, on the receipt and to campaigns.",
     )
+    member_company_ids = fields.One2many(
+        "res.company",
+        "member_program_id",
+        string="Member Programme Of",
+        readonly=True,
+    )
     uses_point_lots = fields.Boolean(
+        string="Member Programme",
         compute="_compute_uses_point_lots",
-        help="Loyalty programmes record every earning as a lot with its own expiry.",
+        store=True,
+        help="The member programme of a company: every earning is a lot with its own "
+        "expiry, spent oldest first, and the server posts the points of each order. "
+        "Every other programme works exactly as in Odoo.",
     )
 
     _sql_constraints = [
@@ -48,10 +60,73 @@ class LoyaltyProgram(models.Model):
         ),
     ]
 
-    @api.depends("program_type")
+    @api.depends("program_type", "member_company_ids")
     def _compute_uses_point_lots(self):
         for program in self:
-            program.uses_point_lots = program.program_type == "loyalty"
+            program.uses_point_lots = bool(
+                program.program_type == "loyalty" and program.member_company_ids
+            )
+
+    @api.constrains("program_type")
+    def _check_member_program_type(self):
+        for program in self:
+            if program.member_company_ids and program.program_type != "loyalty":
+                raise ValidationError(
+                    self.env._(
+                        "%(program)s is the member programme of %(companies)s: it must stay "
+                        "a loyalty programme.",
+                        program=program.display_name,
+                        companies=", ".join(program.member_company_ids.mapped("name")),
+                    )
+                )
+
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        return [*super()._load_pos_data_fields(config_id), "uses_point_lots"]
+
+    def _member_points_multiplier(self, partner):
+        """The one rule for the till and online orders: a member programme
+        multiplies what an order earns by the member's tier multiplier (the
+        tier of the programme's company); every other programme by 1."""
+        self.ensure_one()
+        if not self.uses_point_lots or not partner:
+            return 1.0
+        member = partner.commercial_partner_id.sudo()
+        if not member.is_member or member.member_company_id not in self.member_company_ids:
+            return 1.0
+        return member.member_tier_id.points_multiplier or 1.0
+
+    def _ledger_open_cards(self):
+        """Open the ledger of programmes that just became member programmes:
+        a card that already holds points gets one opening lot for its balance,
+        valid from today, so the balance equals its open lots from the start."""
+        programs = self.filtered("uses_point_lots")
+        if not programs:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO loyalty_history (card_id, ledger_kind, description, issued, used,
+                                             is_lot, points_remaining, expiration_date,
+                                             ledger_key, create_uid, write_uid,
+                                             create_date, write_date)
+                SELECT c.id, 'opening', %(description)s, c.points, 0, true, c.points,
+                       %(expiry)s, 'opening:' || c.id, %(uid)s, %(uid)s,
+                       now() at time zone 'UTC', now() at time zone 'UTC'
+                  FROM loyalty_card c
+                 WHERE c.program_id = ANY(%(programs)s) AND c.points > 0
+                   AND NOT EXISTS (SELECT 1 FROM loyalty_history h
+                                    WHERE h.card_id = c.id AND h.ledger_kind IS NOT NULL)
+                ON CONFLICT DO NOTHING
+                """,
+                description=self.env._("Opening balance"),
+                expiry=None,
+                uid=self.env.uid,
+                programs=programs.ids,
+            )
+        )
+        self.env["loyalty.history"].invalidate_model()
 
     def _lot_expiration_date(self, earned_on):
         """The last valid day of points earned on ``earned_on`` (None: never)."""

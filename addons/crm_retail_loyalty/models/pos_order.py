@@ -3,9 +3,13 @@
 import logging
 from collections import defaultdict
 
-from odoo import fields, models
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, float_compare, float_round
 
+from .crm_retail_customer_profile import PAID
 from .loyalty_card import PRECISION
 
 _logger = logging.getLogger(__name__)
@@ -26,6 +30,16 @@ class PosOrder(models.Model):
 
     _inherit = "pos.order"
 
+    crm_points_pending = fields.Boolean(
+        "Points Pending",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The order is paid but its member points could not be posted yet; "
+        "a scheduled action posts them.",
+    )
+    crm_points_error = fields.Char("Points Error", readonly=True, copy=False)
+
     def init(self):
         res = super().init()
         # every sync looks the order up by uuid (pos.order._get_open_order); Odoo
@@ -40,16 +54,92 @@ class PosOrder(models.Model):
     # ------------------------------------------------------------------
     def action_pos_order_paid(self):
         result = super().action_pos_order_paid()
+        self._loyalty_post_or_pend()
+        return result
+
+    def _loyalty_post_or_pend(self):
+        """Post the order's points, profile and tier; never lose them.
+
+        A database error (a serialization failure between two tills, a lock
+        timeout) propagates as in Odoo's own ``action_pos_order_paid``: the
+        whole sync rolls back and the terminal sends the order again. Any
+        other failure leaves the order paid and marked "points pending", with
+        the reason; ``_cron_post_pending_points`` posts it later.
+        """
+        self.ensure_one()
         try:
             with self.env.cr.savepoint():
                 self._loyalty_ledger_post()
                 self._crm_profile_register()
                 # the third purchase makes a VIP before the receipt prints
                 self.partner_id.commercial_partner_id._member_tier_evaluate(upgrade_only=True)
-        except Exception:
-            # the order is paid and kept whatever happens to its points
-            _logger.exception("points of POS order %s could not be posted", self.name)
-        return result
+        except psycopg2.Error:
+            raise
+        except Exception as error:
+            _logger.exception("points of POS order %s are pending", self.name)
+            self.sudo().write(
+                {"crm_points_pending": True, "crm_points_error": str(error) or repr(error)}
+            )
+            return False
+        if self.crm_points_pending:
+            self.sudo().write({"crm_points_pending": False, "crm_points_error": False})
+        return True
+
+    @api.model
+    def _cron_post_pending_points(self, chunk_size=200):
+        """Post the points of paid orders marked "points pending", a bounded
+        chunk a call. Rows are locked with SKIP LOCKED, so a second cron
+        worker takes other orders; posting is idempotent per order and card."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM pos_order WHERE crm_points_pending
+                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                chunk_size,
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        posted = 0
+        for order in self.sudo().browse(ids):
+            if (
+                order.crm_points_pending
+                and order.with_company(order.company_id)._loyalty_post_or_pend()
+            ):
+                posted += 1
+        last = max(ids) if ids else 0
+        remaining = self.sudo().search_count([("crm_points_pending", "=", True), ("id", ">", last)])
+        _logger.info("posted the pending points of %s of %s POS orders", posted, len(ids))
+        self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
+        return posted
+
+    @api.model
+    def _loyalty_orders_missing_postings(self, days=3, limit=5000):
+        """Paid orders of members in the last ``days`` without any ledger row
+        (and not already marked pending): candidates the nightly check posts."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT o.id
+                  FROM pos_order o
+                  JOIN res_partner p ON p.id = o.partner_id
+                  JOIN res_partner m ON m.id = p.commercial_partner_id
+                  JOIN res_company co ON co.id = o.company_id
+                 WHERE o.state IN %(paid)s
+                   AND o.date_order >= (now() at time zone 'UTC') - make_interval(days => %(days)s)
+                   AND NOT COALESCE(o.crm_points_pending, false)
+                   AND m.is_member AND m.member_company_id = o.company_id
+                   AND co.member_program_id IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM loyalty_history h
+                                    WHERE h.order_model = 'pos.order' AND h.order_id = o.id)
+                 ORDER BY o.id
+                 LIMIT %(limit)s
+                """,
+                paid=PAID,
+                days=days,
+                limit=limit,
+            )
+        )
+        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
 
     def _crm_profile_register(self):
         """The customer's purchase profile moves by this order (or refund)."""
@@ -83,29 +173,37 @@ class PosOrder(models.Model):
         )
 
     def _loyalty_ledger_programs(self):
-        """Programmes with lots that this order's till runs."""
-        programs = self.config_id._get_program_ids()
+        """Member programmes (with lots) that this order's till runs."""
+        programs = self.config_id.sudo()._get_program_ids()
         return programs.filtered(
             lambda p: (
-                p.program_type == "loyalty"
+                p.uses_point_lots
                 and p.active
                 and p.company_id in (self.company_id, self.env["res.company"])
             )
         )
 
     def _loyalty_ledger_post(self):
+        """Post what the order spent and earned on member cards.
+
+        An exchange (one order that refunds some items and sells others) posts
+        both sides: the refunded lines take back and give back, the sold lines
+        earn and spend.
+        """
         self.ensure_one()
-        if self.state not in ("paid", "done", "invoiced"):
+        if self.state not in PAID:
             return
         refund_lines = self.lines.filtered("refunded_orderline_id")
         if refund_lines:
             self._loyalty_ledger_post_refund(refund_lines)
+        sale_lines = self.lines - refund_lines
+        if not sale_lines:
             return
         earned_on = fields.Date.context_today(self, self.date_order)
         description = self.env._("Onsite %(order)s", order=self.display_name)
         # points spent by reward lines, per card
         spent = defaultdict(float)
-        for line in self.lines.filtered(lambda l: l.is_reward_line and l.coupon_id):
+        for line in sale_lines.filtered(lambda l: l.is_reward_line and l.coupon_id):
             if line.coupon_id._uses_point_lots():
                 spent[line.coupon_id] += line.points_cost or 0.0
         for card, points in spent.items():
@@ -131,41 +229,72 @@ class PosOrder(models.Model):
                 )
 
     def _loyalty_points_earned(self, program):
-        """What this order earns on ``program``, from the programme's rules.
+        """What this order's sold lines earn on ``program``, by Odoo's rules.
 
-        Mirrors the terminal's ``pointsForPrograms`` for programmes that apply
-        to the current order: 'order', 'money' (half-up to 0.01) and 'unit'
-        rules, minimum quantity and amount, product filters; reward lines of
-        the same programme, gift cards and eWallets do not earn.
+        The terminal's ``pointsForPrograms`` less ``_getPointsCorrection``, as
+        pos_loyalty computes them: 'order', 'money' (half-up to 0.01) and
+        'unit' rules, minimum quantity and amount, product domains. Reward
+        lines of the programme itself earn nothing (its discounts are not
+        counted, its free products are taken back out), nor do gift card and
+        eWallet lines; other programmes' discounts lower the amount. Then the
+        member's tier multiplier, the same rule as for online orders.
         """
         self.ensure_one()
         if not self.partner_id:
             return 0.0
-        points = 0.0
-        lines = self.lines.filtered(
+        sale_lines = self.lines.filtered(lambda l: not l.refunded_orderline_id)
+        lines = sale_lines.filtered(
             lambda l: (
-                not l.is_reward_line
-                or (
-                    l.reward_id.program_id != program
-                    and l.reward_id.program_id.program_type not in ("gift_card", "ewallet")
+                not (
+                    l.is_reward_line
+                    and l.reward_id
+                    and (
+                        l.reward_id.program_id == program
+                        or l.reward_id.program_id.program_type in ("gift_card", "ewallet")
+                    )
                 )
             )
         )
+        own_free_products = sale_lines.filtered(
+            lambda l: (
+                l.is_reward_line
+                and l.reward_id.program_id == program
+                and l.reward_id.reward_type == "product"
+            )
+        )
+        points = 0.0
         for rule in program.rule_ids:
             if rule.mode == "with_code":
                 continue
             domain = rule._get_valid_product_domain()
             if domain:
-                valid = self.env["product.product"].search(
-                    [("id", "in", lines.product_id.ids), *domain]
+                candidates = (lines | own_free_products).product_id | (
+                    own_free_products.reward_id.reward_product_ids
                 )
-                rule_lines = lines.filtered(lambda l, valid=valid: l.product_id in valid)
+                valid = self.env["product.product"].search([("id", "in", candidates.ids), *domain])
             else:
-                rule_lines = lines
+                valid = None
+
+            def matches(line, valid=valid):
+                return valid is None or line.product_id in valid
+
+            rule_lines = lines.filtered(matches)
+            # the minimum amount ignores automatic discounts, as the terminal does
+            check_lines = rule_lines.filtered(
+                lambda l: (
+                    not (
+                        l.is_reward_line
+                        and l.reward_id.reward_type == "discount"
+                        and l.reward_id.program_id.trigger == "auto"
+                    )
+                )
+            )
             amount_incl = sum(rule_lines.mapped("price_subtotal_incl"))
-            amount_excl = sum(rule_lines.mapped("price_subtotal"))
+            if rule.minimum_amount_tax_mode == "incl":
+                amount_check = sum(check_lines.mapped("price_subtotal_incl"))
+            else:
+                amount_check = sum(check_lines.mapped("price_subtotal"))
             minimum = rule._compute_amount(self.currency_id) if rule.minimum_amount else 0.0
-            amount_check = amount_incl if rule.minimum_amount_tax_mode == "incl" else amount_excl
             if minimum > amount_check:
                 continue
             quantity = sum(rule_lines.filtered(lambda l: not l.is_reward_line).mapped("qty"))
@@ -173,7 +302,8 @@ class PosOrder(models.Model):
                 continue
             if rule.reward_point_mode == "order":
                 points += rule.reward_point_amount
-            elif rule.reward_point_mode == "money":
+                continue
+            if rule.reward_point_mode == "money":
                 points += float_round(
                     rule.reward_point_amount * amount_incl,
                     precision_rounding=0.01,
@@ -181,9 +311,21 @@ class PosOrder(models.Model):
                 )
             elif rule.reward_point_mode == "unit":
                 points += rule.reward_point_amount * quantity
-        # the member's tier when the order was rung up, as the terminal knew it
-        multiplier = self.partner_id.commercial_partner_id.member_tier_id.points_multiplier or 1.0
-        return float_round(points * multiplier, precision_rounding=PRECISION)
+            # the programme's own free products earn nothing
+            for line in own_free_products:
+                reward_products = line.reward_id.reward_product_ids
+                if valid is not None and not (reward_products & valid):
+                    continue
+                if rule.reward_point_mode == "money":
+                    points -= float_round(
+                        rule.reward_point_amount * -line.price_subtotal_incl,
+                        precision_rounding=0.01,
+                        rounding_method="HALF-UP",
+                    )
+                else:
+                    points -= rule.reward_point_amount * line.qty
+        multiplier = program._member_points_multiplier(self.partner_id)
+        return float_round(max(points, 0.0) * multiplier, precision_rounding=PRECISION)
 
     # ------------------------------------------------------------------
     # refunds
@@ -206,7 +348,9 @@ class PosOrder(models.Model):
             )
             # earned points, in proportion to the refunded share of what earned them
             for lot in rows.filtered(lambda r: r.ledger_kind == "earn"):
-                base_lines = original.lines.filtered(lambda l: not l.is_reward_line)
+                base_lines = original.lines.filtered(
+                    lambda l: not l.is_reward_line and not l.refunded_orderline_id
+                )
                 base = sum(base_lines.mapped("price_subtotal_incl"))
                 refunded = -sum(
                     mine.filtered(lambda l: not l.refunded_orderline_id.is_reward_line).mapped(
@@ -250,6 +394,42 @@ class PosOrder(models.Model):
     # ------------------------------------------------------------------
     # the terminal's calls
     # ------------------------------------------------------------------
+    def _loyalty_check_pos_cards(self, card_ids, program_ids=()):
+        """Cards (and programmes) a terminal sends must be of the order's
+        company and of a programme its till runs; anything else is refused.
+        Without an order (``validate_coupon_programs``) the company is the
+        user's current one and the programme one the POS runs."""
+        card_ids = [int(i) for i in card_ids if int(i) > 0]
+        cards = self.env["loyalty.card"].sudo().browse(card_ids).exists()
+        programs = cards.program_id | self.env["loyalty.program"].sudo().browse(
+            [int(i) for i in program_ids if i]
+        )
+        if self:
+            self.ensure_one()
+            company = self.company_id
+            allowed = self.config_id.with_context(active_test=False)._get_program_ids()
+        else:
+            company = self.env.company
+            allowed = programs.filtered("pos_ok")
+        bad = cards.filtered(
+            lambda c: (
+                c.company_id not in (company, self.env["res.company"])
+                or c.program_id not in allowed
+            )
+        )
+        bad_programs = programs.filtered(
+            lambda p: p not in allowed or p.company_id not in (company, self.env["res.company"])
+        )
+        if bad or bad_programs:
+            raise AccessError(
+                self.env._(
+                    "This till cannot use these cards or programmes: %(cards)s. They belong "
+                    "to another company or to a programme this point of sale does not run.",
+                    cards=", ".join(bad.mapped("code") or bad_programs.mapped("name")),
+                )
+            )
+        return cards
+
     def validate_coupon_programs(self, point_changes, new_codes):
         """Also hold the points a terminal is about to spend.
 
@@ -257,6 +437,7 @@ class PosOrder(models.Model):
         holds is checked, so two terminals spending from one card at the same
         moment cannot both pass: the second gets Odoo's "not enough points".
         """
+        self._loyalty_check_pos_cards(list(point_changes))
         result = super().validate_coupon_programs(point_changes, new_codes)
         if not result.get("successful"):
             return result
@@ -293,12 +474,36 @@ class PosOrder(models.Model):
         return result
 
     def confirm_coupon_programs(self, coupon_data):
-        """Odoo's card linking and coupon creation; ledger cards keep the
-        server's figure instead of the terminal's net change."""
+        """Odoo's card linking and coupon creation; member cards keep the
+        server's figure: the terminal's net change for them is not applied."""
+        self.ensure_one()
         coupon_data = {int(k): v for k, v in coupon_data.items()}
-        result = super(
-            PosOrder, self.with_context(crm_ledger_external_points=True)
-        ).confirm_coupon_programs(coupon_data)
+        gift_card_ids = [v["giftCardId"] for v in coupon_data.values() if v.get("giftCardId")]
+        self._loyalty_check_pos_cards(
+            [*coupon_data, *gift_card_ids],
+            [v.get("program_id") for v in coupon_data.values()],
+        )
+        member_programs = (
+            self.env["loyalty.program"]
+            .sudo()
+            .browse({int(v["program_id"]) for v in coupon_data.values() if v.get("program_id")})
+            .filtered("uses_point_lots")
+        )
+        member_cards = (
+            self.env["loyalty.card"]
+            .sudo()
+            .browse([k for k in coupon_data if k > 0])
+            .exists()
+            .filtered(lambda c: c._uses_point_lots())
+        )
+        client_points = {k: v.get("points") for k, v in coupon_data.items()}
+        sent = {
+            k: dict(v, points=0)
+            if (k in member_cards.ids or int(v.get("program_id") or 0) in member_programs.ids)
+            else v
+            for k, v in coupon_data.items()
+        }
+        result = super().confirm_coupon_programs(sent)
         cards = (
             self.env["loyalty.card"]
             .sudo()
@@ -310,7 +515,7 @@ class PosOrder(models.Model):
             # the points were posted, and the order's holds released, when the
             # order was paid; this call only reports the server's balances
             # (releasing again here would drop another terminal's hold)
-            self._loyalty_log_discrepancies(cards, coupon_data, result)
+            self._loyalty_log_discrepancies(cards, client_points, result)
             for update in result["coupon_updates"]:
                 card = cards.filtered(lambda c, u=update: c.id == u["id"])
                 if card:
@@ -323,7 +528,7 @@ class PosOrder(models.Model):
         History = self.env["loyalty.history"].sudo()
         History.flush_model(["card_id", "order_id", "order_model", "issued", "used"])
         for card in cards:
-            client = coupon_data.get(old_ids.get(card.id), {}).get("points")
+            client = coupon_data.get(old_ids.get(card.id))
             if client is None:
                 continue
             self.env.cr.execute(
@@ -349,7 +554,9 @@ class PosOrder(models.Model):
                 )
 
     def add_loyalty_history_lines(self, coupon_data, coupon_updates):
-        """Ledger cards already have their rows: skip them, whatever arrives."""
+        """Ledger cards already have their rows: skip them, whatever arrives;
+        other cards must be of this order's company and programmes."""
+        self.ensure_one()
         id_mapping = {item["old_id"]: int(item["id"]) for item in coupon_updates}
         card_ids = {id_mapping.get(int(c["card_id"])) or int(c["card_id"]) for c in coupon_data}
         ledger = {
@@ -364,6 +571,9 @@ class PosOrder(models.Model):
         ]
         if not remaining:
             return True
+        self._loyalty_check_pos_cards(
+            [id_mapping.get(int(c["card_id"])) or int(c["card_id"]) for c in remaining]
+        )
         return super().add_loyalty_history_lines(remaining, coupon_updates)
 
     def _loyalty_ledger_rows(self):

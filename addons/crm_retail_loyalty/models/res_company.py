@@ -1,8 +1,6 @@
 # Copyright 2026 Retail CRM for Odoo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
-
-from ..tools import store_data
+from odoo import fields, models
 
 
 class ResCompany(models.Model):
@@ -12,7 +10,9 @@ class ResCompany(models.Model):
         "loyalty.program",
         string="Member Programme",
         domain="[('program_type', '=', 'loyalty'), ('company_id', 'in', [id, False])]",
-        help="The loyalty programme every member of this company has a card on.",
+        help="The loyalty programme every member of this company has a card on. Only "
+        "this programme keeps points in lots that expire; every other programme works "
+        "exactly as in Odoo. Created on the first enrolment when empty.",
     )
 
     tier_qualification_days = fields.Integer(
@@ -89,7 +89,7 @@ class ResCompany(models.Model):
                     }
                 )
             )
-            company.member_program_id = program
+            company.sudo().member_program_id = program
             company._create_default_tiers()
 
     def _create_default_tiers(self):
@@ -130,20 +130,10 @@ class ResCompany(models.Model):
                 ]
             )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        companies = super().create(vals_list)
-        companies._create_member_program()
-        return companies
-
-    @api.model
-    def _crm_retail_load_demo_store(self, customers=300, orders=4000, seed=2026):
-        """Demo data: the Morning Light chain with a year of customers and orders."""
-        if self.env.ref("crm_retail_loyalty.company_morning_light_demo", raise_if_not_found=False):
-            return
-        store = store_data.setup_store(self.env)
-        store_data.generate_activity(self.env, store, customers, orders, seed=seed)
-        store_data.enrol_demo_members(self.env, store, seed=seed)
-        # the administrator lands on the demo chain when logging in
-        admin = self.env.ref("base.user_admin")
-        admin.write({"company_id": store["company"].id})
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("member_program_id"):
+            # a programme that already ran becomes a member programme: its
+            # cards' balances become opening lots
+            self.member_program_id._ledger_open_cards()
+        return result

@@ -1,13 +1,25 @@
 # Copyright 2026 Retail CRM for Odoo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
 from datetime import timedelta
+
+try:
+    import phonenumbers
+except ImportError:  # phone_validation works without it too
+    phonenumbers = None
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from .crm_retail_customer_profile import PAID
+# anything but digits and the separators people type in a phone number
+MOBILE_CHARS = re.compile(r"[^\d\s+\-().]")
+MOBILE_TYPES = (
+    (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    if phonenumbers
+    else ()
+)
 
 CONSENT_SOURCES = [
     ("pos", "At the till"),
@@ -15,6 +27,13 @@ CONSENT_SOURCES = [
     ("online", "Online"),
     ("import", "Import"),
 ]
+
+
+def _profile_figure(field_type, fname, **kwargs):
+    """A figure of the partner's purchase profile in the current company."""
+    return field_type(
+        related=f"purchase_profile_id.{fname}", depends_context=("company",), **kwargs
+    )
 
 
 class ResPartner(models.Model):
@@ -98,51 +117,55 @@ class ResPartner(models.Model):
         "crm.retail.tier.history", "partner_id", string="Tier Changes", readonly=True
     )
     purchase_profile_id = fields.Many2one(
-        "crm.retail.customer.profile", readonly=True, copy=False, index=True
+        "crm.retail.customer.profile",
+        readonly=True,
+        copy=False,
+        company_dependent=True,
+        help="The customer's purchase profile in the current company: one per company.",
     )
-    # the profile's figures, searchable, sortable and groupable in the partner list
-    profile_first_purchase_date = fields.Datetime(
-        related="purchase_profile_id.first_purchase_date", string="First Purchase"
+    # the current company's profile figures, searchable, sortable and
+    # groupable in the partner list; cached per company like the link
+    profile_first_purchase_date = _profile_figure(
+        fields.Datetime, "first_purchase_date", string="First Purchase"
     )
-    profile_last_purchase_date = fields.Datetime(
-        related="purchase_profile_id.last_purchase_date", string="Last Purchase"
+    profile_last_purchase_date = _profile_figure(
+        fields.Datetime, "last_purchase_date", string="Last Purchase"
     )
-    profile_order_count = fields.Integer(related="purchase_profile_id.order_count")
-    profile_total_spent = fields.Monetary(
-        related="purchase_profile_id.total_spent", currency_field="profile_currency_id"
+    profile_order_count = _profile_figure(fields.Integer, "order_count")
+    profile_total_spent = _profile_figure(
+        fields.Monetary, "total_spent", currency_field="profile_currency_id"
     )
-    profile_order_count_90 = fields.Integer(related="purchase_profile_id.order_count_90")
-    profile_spent_90 = fields.Monetary(
-        related="purchase_profile_id.spent_90", currency_field="profile_currency_id"
+    profile_order_count_90 = _profile_figure(fields.Integer, "order_count_90")
+    profile_spent_90 = _profile_figure(
+        fields.Monetary, "spent_90", currency_field="profile_currency_id"
     )
-    profile_order_count_365 = fields.Integer(related="purchase_profile_id.order_count_365")
-    profile_spent_365 = fields.Monetary(
-        related="purchase_profile_id.spent_365", currency_field="profile_currency_id"
+    profile_order_count_365 = _profile_figure(fields.Integer, "order_count_365")
+    profile_spent_365 = _profile_figure(
+        fields.Monetary, "spent_365", currency_field="profile_currency_id"
     )
-    profile_average_ticket = fields.Monetary(
-        related="purchase_profile_id.average_ticket", currency_field="profile_currency_id"
+    profile_average_ticket = _profile_figure(
+        fields.Monetary, "average_ticket", currency_field="profile_currency_id"
     )
-    profile_currency_id = fields.Many2one(
-        related="purchase_profile_id.currency_id", string="Profile Currency"
+    profile_currency_id = _profile_figure(fields.Many2one, "currency_id", string="Profile Currency")
+    profile_avg_days_between = _profile_figure(fields.Float, "avg_days_between")
+    profile_next_purchase_date = _profile_figure(fields.Date, "next_purchase_date")
+    profile_days_overdue = _profile_figure(fields.Integer, "days_overdue", string="Days Overdue")
+    profile_favourite_config_id = _profile_figure(fields.Many2one, "favourite_config_id")
+    profile_favourite_payment_method_id = _profile_figure(
+        fields.Many2one, "favourite_payment_method_id"
     )
-    profile_avg_days_between = fields.Float(related="purchase_profile_id.avg_days_between")
-    profile_next_purchase_date = fields.Date(related="purchase_profile_id.next_purchase_date")
-    profile_days_overdue = fields.Integer(
-        related="purchase_profile_id.days_overdue", string="Days Overdue"
+    profile_top_categ_ids = _profile_figure(fields.Many2many, "top_categ_ids")
+    profile_pos_order_count = _profile_figure(fields.Integer, "pos_order_count")
+    profile_online_order_count = _profile_figure(fields.Integer, "online_order_count")
+    profile_channel_mix = _profile_figure(fields.Char, "channel_mix_display")
+    profile_rfm_score = _profile_figure(fields.Char, "rfm_score")
+    profile_rfm_recency = _profile_figure(fields.Integer, "rfm_recency")
+    profile_rfm_frequency = _profile_figure(fields.Integer, "rfm_frequency")
+    profile_rfm_monetary = _profile_figure(fields.Integer, "rfm_monetary")
+    profile_rfm_segment = _profile_figure(fields.Selection, "rfm_segment")
+    member_card_code = fields.Char(
+        related="member_card_id.code", string="Member Card Code", readonly=True
     )
-    profile_favourite_config_id = fields.Many2one(related="purchase_profile_id.favourite_config_id")
-    profile_favourite_payment_method_id = fields.Many2one(
-        related="purchase_profile_id.favourite_payment_method_id"
-    )
-    profile_top_categ_ids = fields.Many2many(related="purchase_profile_id.top_categ_ids")
-    profile_pos_order_count = fields.Integer(related="purchase_profile_id.pos_order_count")
-    profile_online_order_count = fields.Integer(related="purchase_profile_id.online_order_count")
-    profile_channel_mix = fields.Char(related="purchase_profile_id.channel_mix_display")
-    profile_rfm_score = fields.Char(related="purchase_profile_id.rfm_score")
-    profile_rfm_recency = fields.Integer(related="purchase_profile_id.rfm_recency")
-    profile_rfm_frequency = fields.Integer(related="purchase_profile_id.rfm_frequency")
-    profile_rfm_monetary = fields.Integer(related="purchase_profile_id.rfm_monetary")
-    profile_rfm_segment = fields.Selection(related="purchase_profile_id.rfm_segment")
     member_search = fields.Char(
         compute="_compute_member_search",
         search="_search_member_search",
@@ -249,6 +272,7 @@ class ResPartner(models.Model):
             "is_member",
             "member_since",
             "member_card_id",
+            "member_card_code",
             "member_points",
             "member_points_expiring",
             "member_next_expiry_date",
@@ -261,6 +285,7 @@ class ResPartner(models.Model):
     @api.model
     def pos_member_lookup(self, number):
         """Phone-first enrolment: the customer who already has this number."""
+        self._member_check_mobile_text(number)
         partner = self._member_find_by_mobile(number)
         if not partner:
             return False
@@ -287,19 +312,62 @@ class ResPartner(models.Model):
         }
         if number:
             values["mobile"] = self.browse()._member_normalized_mobile_for(number)
-        Partner = self.with_context(crm_consent_source="pos")
+        # consents given at the till are stamped as such
+        for channel in ("email", "sms", "line"):
+            if f"consent_{channel}" in values:
+                values[f"consent_{channel}_source"] = "pos"
         if partner:
-            partner.with_context(crm_consent_source="pos").write(
-                {k: v for k, v in values.items() if k != "mobile" or not partner.mobile}
-            )
+            partner.write({k: v for k, v in values.items() if k != "mobile" or not partner.mobile})
         else:
             if not values.get("name"):
                 raise ValidationError(self.env._("A new member needs a name."))
-            partner = Partner.create(dict(values, company_id=self.env.company.id))
+            partner = self.create(dict(values, company_id=self.env.company.id))
         partner.action_member_enroll(channel="pos", pos_config=config)
         return partner.read(self._load_pos_data_fields(False), load=False)[0]
 
+    @api.model
+    def _member_check_mobile_text(self, number, country=None):
+        """A member's number: a mobile, typed as digits with spaces, dashes,
+        dots or brackets (letters are never read as keypad digits), a
+        Taiwanese 09xx xxx xxx or a foreign mobile in international form."""
+        text = (number or "").strip()
+        if not text:
+            raise ValidationError(self.env._("Enter the customer's mobile number."))
+        if MOBILE_CHARS.search(text):
+            raise ValidationError(
+                self.env._(
+                    "%(number)s is not a phone number: type digits only "
+                    "(spaces and dashes are fine).",
+                    number=text,
+                )
+            )
+        if phonenumbers is None:
+            return text
+        country = country or self.env.company.country_id
+        try:
+            parsed = phonenumbers.parse(text, (country.code or "TW") if country else "TW")
+        except phonenumbers.NumberParseException:
+            parsed = None
+        if not parsed or not phonenumbers.is_valid_number(parsed):
+            raise ValidationError(
+                self.env._(
+                    "%(number)s is not a valid mobile number for %(country)s.",
+                    number=text,
+                    country=country.name or "",
+                )
+            )
+        if phonenumbers.number_type(parsed) not in MOBILE_TYPES:
+            raise ValidationError(
+                self.env._(
+                    "%(number)s is a landline: a member needs a mobile number "
+                    "(09xx xxx xxx, or a foreign mobile in international form).",
+                    number=text,
+                )
+            )
+        return text
+
     def _member_normalized_mobile_for(self, number):
+        self._member_check_mobile_text(number)
         country = self.env.company.country_id
         formatted = self._phone_format(number=number, country=country, force_format="E164")
         if not formatted:
@@ -315,25 +383,37 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # consent
     # ------------------------------------------------------------------
-    def _consent_vals(self, vals, source):
-        """Stamp date and source on the consents ``vals`` changes."""
+    def _consent_vals(self, vals, source="backoffice"):
+        """Stamp date and source on the consents ``vals`` changes (the source
+        the caller gave, else the back office)."""
         now = fields.Datetime.now()
         for channel in ("email", "sms", "line"):
             key = f"consent_{channel}"
             if key in vals and f"{key}_date" not in vals:
                 vals[f"{key}_date"] = now
-                vals[f"{key}_source"] = source
+                vals.setdefault(f"{key}_source", source)
         return vals
 
     @api.model_create_multi
     def create(self, vals_list):
-        source = self.env.context.get("crm_consent_source", "backoffice")
         for vals in vals_list:
-            self._consent_vals(vals, source)
+            self._consent_vals(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._consent_vals(vals, self.env.context.get("crm_consent_source", "backoffice"))
+        self._consent_vals(vals)
+        if {"mobile", "phone"} & set(vals):
+            for partner in self.filtered("is_member"):
+                number = vals.get("mobile", partner.mobile) or vals.get("phone", partner.phone)
+                sanitized = number and partner._phone_format(
+                    number=number,
+                    country=partner.country_id or partner.member_company_id.country_id,
+                    force_format="E164",
+                )
+                if sanitized:
+                    partner._member_check_unique(
+                        sanitized, partner.member_company_id, number=number
+                    )
         return super().write(vals)
 
     # ------------------------------------------------------------------
@@ -378,11 +458,14 @@ class ResPartner(models.Model):
             ],
             limit=1,
         )
+        company_partners = self.env["res.company"].sudo().search([]).partner_id
         return members or self.search(
             [
                 ("phone_sanitized", "=", sanitized),
                 ("company_id", "in", [company.id, False]),
                 ("type", "=", "contact"),
+                ("is_company", "=", False),
+                ("id", "not in", company_partners.ids),
             ],
             limit=1,
         )
@@ -394,7 +477,7 @@ class ResPartner(models.Model):
                 partner._member_normalized_mobile(), partner.member_company_id
             )
 
-    def _member_check_unique(self, sanitized, company):
+    def _member_check_unique(self, sanitized, company, number=None):
         for partner in self:
             duplicate = self.sudo().search(
                 [
@@ -409,13 +492,26 @@ class ResPartner(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(number)s already belongs to the member %(member)s.",
-                        number=partner.mobile or partner.phone,
+                        number=number or partner.mobile or partner.phone,
                         member=duplicate.display_name,
                     )
                 )
 
     def action_member_enroll(self, channel="backoffice", pos_config=None):
-        """Enrol the partners as members of the current company. Idempotent."""
+        """Enrol the partners as members of the current company. Idempotent.
+
+        Cashiers and managers only. A contact shared between companies stays
+        shared: membership belongs to ``member_company_id``, the contact's own
+        company is never changed. A company (or a contact of one) is never
+        enrolled.
+        """
+        if not self.env.su and not self.env.user.has_group(
+            "crm_retail_loyalty.crm_retail_loyalty_group_user"
+        ):
+            raise AccessError(self.env._("Only cashiers and loyalty managers can enrol members."))
+        if pos_config is not None and not isinstance(pos_config, models.BaseModel):
+            pos_config = self.env["pos.config"].browse(int(pos_config)).exists() or None
+        channel = channel if channel in ("pos", "backoffice", "online") else "backoffice"
         company = self.env.company
         if not company.member_program_id:
             company.sudo()._create_member_program()
@@ -424,6 +520,19 @@ class ResPartner(models.Model):
         for partner in self:
             if partner.is_member and partner.member_card_id:
                 continue
+            if partner.is_company or self.env["res.company"].sudo().search_count(
+                [("partner_id", "=", partner.id)], limit=1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s is a company, not a customer: only people can be members.",
+                        name=partner.display_name,
+                    )
+                )
+            if partner.mobile or partner.phone:
+                partner._member_check_mobile_text(
+                    partner.mobile or partner.phone, partner.country_id or company.country_id
+                )
             mobile = partner._member_normalized_mobile()
             partner._member_check_unique(mobile, company)
             vals = {
@@ -436,9 +545,6 @@ class ResPartner(models.Model):
             }
             if not partner.mobile:
                 vals["mobile"] = mobile
-            if not partner.company_id:
-                # members are the company's own customers
-                vals["company_id"] = company.id
             card = self.env["loyalty.card"].sudo().search(
                 [("partner_id", "=", partner.id), ("program_id", "=", program.id)], limit=1
             ) or self.env["loyalty.card"].sudo().create(
@@ -449,95 +555,35 @@ class ResPartner(models.Model):
             partner._member_tier_evaluate(upgrade_only=True)
         return True
 
+    def _member_notify_manager(self, summary, note):
+        """An activity for a loyalty manager of the member's company."""
+        self.ensure_one()
+        company = self.member_company_id or self.company_id or self.env.company
+        managers = self.env.ref("crm_retail_loyalty.crm_retail_loyalty_group_manager").users
+        user = managers.filtered(
+            lambda u: company in u.company_ids and not u.share and u.active and u.id != 1
+        )[:1] or self.env.ref("base.user_admin", raise_if_not_found=False)
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=note,
+            user_id=user.id if user else self.env.uid,
+        )
+
     @api.model
     def _member_expiring_domain(self, days=30):
         limit = fields.Date.context_today(self) + timedelta(days=days)
         return [("is_member", "=", True), ("member_next_expiry_date", "<=", limit)]
 
     # ------------------------------------------------------------------
-    # tiers
+    # tiers: the engine is crm.retail.tier; these partner-side names are
+    # kept for the till, the enrolment and the cron of existing databases
     # ------------------------------------------------------------------
     def _member_tier_figures(self, company):
-        """Spend and paid orders net of refunds over the qualification window,
-        at the till and online, per partner id."""
-        if not self.ids:
-            return {}
-        since = fields.Datetime.now() - timedelta(days=company.tier_qualification_days or 365)
-        fnames = ["partner_id", "company_id", "state", "date_order", "amount_total"]
-        self.env["pos.order"].flush_model(fnames)
-        self.env["sale.order"].flush_model(fnames)
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT partner_id, COALESCE(SUM(amount), 0),
-                       COALESCE(SUM(SIGN(amount)), 0)::int
-                  FROM (
-                    SELECT partner_id, amount_total AS amount FROM pos_order
-                     WHERE partner_id = ANY(%(ids)s) AND company_id = %(company)s
-                       AND state IN %(paid)s AND date_order >= %(since)s
-                    UNION ALL
-                    SELECT partner_id, amount_total FROM sale_order
-                     WHERE partner_id = ANY(%(ids)s) AND company_id = %(company)s
-                       AND state = 'sale' AND date_order >= %(since)s
-                  ) orders
-                 GROUP BY partner_id
-                """,
-                ids=self.ids,
-                company=company.id,
-                paid=PAID,
-                since=since,
-            )
-        )
-        return {pid: (float(amount), orders) for pid, amount, orders in self.env.cr.fetchall()}
+        return self.env["crm.retail.tier"]._member_figures(self, company)
 
     def _member_tier_change(self, tier, reason, note=False):
-        """Move the members to ``tier``, one history row each, in two
-        set-based statements (the first nightly run moves every member)."""
-        movers = self.filtered(lambda p: p.member_tier_id != tier)
-        if not movers:
-            return
-        fnames = [
-            "member_tier_id",
-            "member_company_id",
-            "member_tier_below_since",
-            "member_tier_manual",
-        ]
-        movers.flush_recordset(fnames)
-        now = fields.Datetime.now()
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO crm_retail_tier_history
-                       (partner_id, company_id, from_tier_id, to_tier_id, reason, note, date,
-                        user_id, create_uid, write_uid, create_date, write_date)
-                SELECT p.id, COALESCE(p.member_company_id, %(company)s), p.member_tier_id,
-                       %(tier)s, %(reason)s, %(note)s, %(now)s, %(uid)s, %(uid)s, %(uid)s,
-                       %(now)s, %(now)s
-                  FROM res_partner p WHERE p.id = ANY(%(ids)s)
-                """,
-                company=self.env.company.id,
-                tier=tier.id,
-                reason=reason,
-                note=note or None,
-                now=now,
-                uid=self.env.uid,
-                ids=movers.ids,
-            )
-        )
-        self.env.cr.execute(
-            SQL(
-                """UPDATE res_partner SET member_tier_id = %s, member_tier_below_since = NULL,
-                          member_tier_manual = %s, write_date = %s, write_uid = %s
-                    WHERE id = ANY(%s)""",
-                tier.id,
-                reason == "manual",
-                now,
-                self.env.uid,
-                movers.ids,
-            )
-        )
-        movers.invalidate_recordset([*fnames, "member_tier_history_ids"])
-        self.env["crm.retail.tier.history"].invalidate_model()
+        return self.env["crm.retail.tier"]._move_members(self, tier, reason, note=note)
 
     def action_member_set_tier(self, tier, reason):
         """A manager's override; the reason is kept on the history row."""
@@ -545,86 +591,12 @@ class ResPartner(models.Model):
             raise AccessError(self.env._("Only a loyalty manager can change a member's tier."))
         if not (reason or "").strip():
             raise ValidationError(self.env._("Give a reason for changing the tier."))
-        self._member_tier_change(tier, "manual", note=reason.strip())
+        self.env["crm.retail.tier"]._move_members(self, tier, "manual", note=reason.strip())
         return True
 
     @api.model
     def _cron_evaluate_tiers(self, chunk_size=50000):
-        """Nightly: upgrades that were missed, downgrades after the grace period.
-
-        Members are taken in id order from a cursor kept in a system parameter,
-        one bounded chunk a call; the job can be killed and rerun (a member's
-        figures are recomputed each time, changes are idempotent).
-        """
-        params = self.env["ir.config_parameter"].sudo()
-        last_id = int(params.get_param("crm_retail_loyalty.tier_cursor", 0))
-        members = self.sudo().search(
-            [("is_member", "=", True), ("id", ">", last_id)], order="id", limit=chunk_size
-        )
-        members._member_tier_evaluate()
-        last = members[-1:].id
-        remaining = (
-            self.sudo().search_count([("is_member", "=", True), ("id", ">", last)])
-            if len(members) == chunk_size
-            else 0
-        )
-        # a finished run starts again from the first member next night
-        params.set_param("crm_retail_loyalty.tier_cursor", last if remaining else 0)
-        self.env["ir.cron"]._notify_progress(done=len(members), remaining=remaining)
-        return len(members), remaining
+        return self.env["crm.retail.tier"]._cron_evaluate_tiers(chunk_size)
 
     def _member_tier_evaluate(self, upgrade_only=False):
-        """Move members to the tier their figures give them.
-
-        Upgrades happen at once (at payment, ``upgrade_only``); downgrades only
-        in the nightly run, once the member has been below the tier for the
-        company's grace period, one step or straight down as it is set.
-        """
-        today = fields.Date.context_today(self)
-        self = self.filtered("is_member")
-        Tier = self.env["crm.retail.tier"].sudo()
-        for company in self.member_company_id:
-            members = self.filtered(lambda p, c=company: p.member_company_id == c)
-            ladder = Tier._ladder(company)
-            if not ladder:
-                continue
-            if upgrade_only:
-                # at the till: nothing to look up for members already at the top
-                members = members.filtered(lambda p, top=ladder[-1]: p.member_tier_id != top)
-                if not members:
-                    continue
-            figures = members._member_tier_figures(company)
-            grace = company.tier_grace_days
-            rank = {tier: index for index, tier in enumerate(ladder)}
-            # ids in lists: a recordset grown one by one costs O(n^2)
-            moves = {}  # (tier, reason) -> partner ids
-            below_from_today = []
-            back_above = []
-            for partner in members:
-                amount, orders = figures.get(partner.id, (0.0, 0))
-                best = Tier._best_for(ladder, amount, orders)
-                current = partner.member_tier_id
-                if best and (not current or rank.get(best, -1) > rank.get(current, -1)):
-                    moves.setdefault((best, "upgrade"), []).append(partner.id)
-                elif upgrade_only:
-                    continue
-                elif current and rank.get(best, -1) < rank.get(current, -1):
-                    if partner.member_tier_manual:
-                        continue
-                    if not partner.member_tier_below_since:
-                        below_from_today.append(partner.id)
-                    elif (today - partner.member_tier_below_since).days >= grace:
-                        if company.tier_downgrade_mode == "step":
-                            target = ladder[max(rank[current] - 1, 0)]
-                            target = max(target, best, key=lambda t: rank.get(t, -1))
-                        else:
-                            target = best
-                        moves.setdefault((target, "downgrade"), []).append(partner.id)
-                elif partner.member_tier_below_since:
-                    back_above.append(partner.id)
-            for (tier, reason), partner_ids in moves.items():
-                self.browse(partner_ids)._member_tier_change(tier, reason)
-            if below_from_today:
-                self.browse(below_from_today).sudo().write({"member_tier_below_since": today})
-            if back_above:
-                self.browse(back_above).sudo().write({"member_tier_below_since": False})
+        return self.env["crm.retail.tier"]._evaluate_members(self, upgrade_only=upgrade_only)

@@ -1,6 +1,9 @@
 # Copyright 2026 Retail CRM for Odoo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.tools import float_round
+
+from ..tools.ledger_scope import ledger_flag, ledger_scope
 
 
 class SaleOrder(models.Model):
@@ -14,11 +17,31 @@ class SaleOrder(models.Model):
 
     _inherit = "sale.order"
 
+    def _crm_member_card_ids(self):
+        """Member cards this order moves (earns on, spends from)."""
+        cards = self.coupon_point_ids.coupon_id | self.order_line.coupon_id
+        return {card.id for card in cards.sudo() if card._uses_point_lots()}
+
     def action_confirm(self):
-        result = super(
-            SaleOrder, self.with_context(crm_ledger_external_points=True)
-        ).action_confirm()
+        # Odoo adds the order's net change to each card; member cards get
+        # their points from the ledger postings instead
+        with ledger_scope(external_points=self._crm_member_card_ids()):
+            result = super().action_confirm()
         self._crm_profile_register(1)
+        return result
+
+    def _program_check_compute_points(self, programs):
+        """Member programmes: the member's tier multiplier, as at the till."""
+        result = super()._program_check_compute_points(programs)
+        for program, status in result.items():
+            if "points" not in status or not program.uses_point_lots:
+                continue
+            multiplier = program._member_points_multiplier(self.partner_id)
+            if multiplier != 1.0:
+                status["points"] = [
+                    float_round(points * multiplier, precision_digits=2, rounding_method="DOWN")
+                    for points in status["points"]
+                ]
         return result
 
     def _crm_profile_register(self, sign):
@@ -60,9 +83,14 @@ class SaleOrder(models.Model):
                 key=f"sale.order:{self.id}:{card.id}:earn",
                 earned_on=earned_on,
             )
-        # the cards without lots keep Odoo's own rows
-        others = self.with_context(crm_ledger_skip_cards=[c.id for c in ledger_points])
-        return super(SaleOrder, others)._add_loyalty_history_lines()
+        # the cards without lots keep Odoo's own rows; Odoo's rows for member
+        # cards are left out (the ledger wrote its own above), and so is the
+        # balance change action_confirm writes next (cards it just created too)
+        posted = {c.id for c in ledger_points}
+        if ledger_flag("external_points") is not None:
+            ledger_flag("external_points").update(posted)
+        with ledger_scope(external_points=posted):
+            return super()._add_loyalty_history_lines()
 
     def _action_cancel(self):
         previously_confirmed = self.filtered(lambda s: s.state == "sale")
@@ -94,6 +122,7 @@ class SaleOrder(models.Model):
                     order=order,
                     key=f"sale.order:{order.id}:{spend.card_id.id}:cancel_spend:{spend.id}",
                 )
-        return super(
-            SaleOrder, self.with_context(crm_ledger_external_points=True, crm_ledger_keep_rows=True)
-        )._action_cancel()
+        with ledger_scope(
+            external_points=previously_confirmed._crm_member_card_ids(), keep_rows=True
+        ):
+            return super()._action_cancel()

@@ -73,7 +73,10 @@ class RetailLoyaltyCase(TransactionCase):
 
     @classmethod
     def _make_member(cls, name, mobile):
-        partner = cls.env["res.partner"].create({"name": name, "mobile": mobile})
+        """A customer of the store (as the till creates them), enrolled."""
+        partner = cls.env["res.partner"].create(
+            {"name": name, "mobile": mobile, "company_id": cls.company.id}
+        )
         partner.action_member_enroll()
         return partner
 

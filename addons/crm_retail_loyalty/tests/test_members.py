@@ -18,7 +18,7 @@ class TestMembers(RetailLoyaltyCase):
         self.assertEqual(card.program_id, self.company.member_program_id)
         self.assertEqual(partner.phone_sanitized, "+886933123456")
         self.assertEqual(partner.member_company_id, self.company)
-        self.assertEqual(partner.company_id, self.company, "members are the company's own")
+        self.assertFalse(partner.company_id, "a shared contact stays shared")
         self.assertTrue(partner.member_since)
 
     def test_one_member_per_mobile_per_company(self):
@@ -165,3 +165,29 @@ class TestMembers(RetailLoyaltyCase):
         )
         self.assertAlmostEqual(self.card.points, 135.0)
         self.assertLedgerConsistent()
+
+    def test_bad_numbers_never_make_members(self):
+        Partner = self.env["res.partner"].with_user(self.cashier)
+        count = Partner.search_count([])
+        with self.assertRaisesRegex(ValidationError, "digits only"):
+            Partner.pos_member_lookup("0912-abc-678")
+        with self.assertRaisesRegex(ValidationError, "landline"):
+            Partner.pos_member_lookup("02 2722 0000")
+        with self.assertRaisesRegex(ValidationError, "not a valid mobile number"):
+            Partner.pos_member_lookup("12345")
+        with self.assertRaisesRegex(ValidationError, "digits only"):
+            Partner.pos_member_enroll({"name": "王小美", "mobile": "0912-abc-678"})
+        self.assertEqual(Partner.search_count([]), count, "nothing was created")
+        # the company's own contact is never offered nor enrolled
+        self.company.partner_id.mobile = "0911 222 333"
+        self.assertFalse(Partner.pos_member_lookup("0911222333"))
+        with self.assertRaisesRegex(ValidationError, "company"):
+            self.company.partner_id.action_member_enroll()
+        # a foreign mobile in international form is fine
+        self.assertFalse(Partner.pos_member_lookup("+81 90 1234 5678"))
+
+    def test_taking_another_members_number_is_a_clear_message(self):
+        other = self._make_member("高明佳", "0987 654 019")
+        with self.assertRaisesRegex(ValidationError, "already belongs to the member 高明佳"):
+            self.member.write({"mobile": "0987-654-019"})
+        self.assertNotEqual(self.member.phone_sanitized, other.phone_sanitized)

@@ -46,6 +46,16 @@ class TestPosTours(HttpCase):
         )
         member.member_card_id.code = "0449876543210"
         cls.member = member
+        # a member the terminal does not hold yet, with a card code as Odoo makes them
+        other = (
+            cls.env["res.partner"]
+            .with_company(cls.company)
+            .create({"name": "王大同", "mobile": "+886 955 111 222", "company_id": cls.company.id})
+        )
+        other.with_company(cls.company).action_member_enroll()
+        other.member_card_id.code = "044a-b29f-4a72"
+        # the company's own contact carries a mobile number (never a member)
+        cls.company.partner_id.mobile = "0911 222 333"
         # the tour pays by a method it can name in any interface language
         cls.config.payment_method_ids.filtered("is_cash_count").name = "Cash"
 
@@ -62,6 +72,9 @@ class TestPosTours(HttpCase):
         self.assertEqual(spend.mapped("used"), [30.0])
         self.assertFalse(self.env["loyalty.card"]._ledger_check_invariant(card.ids))
 
+    def test_find_a_member_by_the_number_they_say_or_their_card(self):
+        self._start("CrmRetailFindMemberTour")
+
     def test_enrol_at_the_till(self):
         self._start("CrmRetailEnrollTour")
         partner = self.env["res.partner"].search([("name", "=", "陳新會員")])
@@ -75,6 +88,10 @@ class TestPosTours(HttpCase):
         self.assertEqual(str(partner.birthday), "1990-05-04")
         self.assertEqual(
             self.env["res.partner"].search_count([("phone_sanitized", "=", "+886912000333")]), 1
+        )
+        self.assertFalse(self.company.partner_id.is_member, "a company is never enrolled")
+        self.assertFalse(
+            self.env["res.partner"].search([("mobile", "ilike", "abc")]), "no member from letters"
         )
 
     def test_third_purchase_shows_vip(self):

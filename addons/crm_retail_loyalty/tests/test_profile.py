@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
 from .common import RetailLoyaltyCase
@@ -211,7 +211,8 @@ class TestRfm(RetailLoyaltyCase):
         Profile.invalidate_model()
 
     def profile(self, key):
-        return self.customers[key].purchase_profile_id
+        # the partner shows the profile of the current company
+        return self.customers[key].with_company(self.other_company).purchase_profile_id
 
     def test_quintile_boundaries(self):
         self.assertEqual(self.thresholds["r"], [-211.0, -121.0, -10.0, -5.0])
@@ -253,3 +254,208 @@ class TestRfm(RetailLoyaltyCase):
         # the store's cashier does not see another company's profiles
         Profile = self.env["crm.retail.customer.profile"].with_user(self.cashier)
         self.assertFalse(Profile.search([("company_id", "=", self.other_company.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestProfilePerCompany(RetailLoyaltyCase):
+    """One customer (a contact shared by both companies) buys from two
+    companies of one database; today is 2026-06-30.
+
+      store company A  2026-05-10  till  latte x2      240
+                       2026-06-20  till  beans x1      450
+      company B        2026-06-25  online  hamper x1  1000
+
+    A: 2 orders, 690, both at the till. B: 1 order, 1000, online.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create(
+            {"name": "Retail CRM Test Co B", "currency_id": cls.company.currency_id.id}
+        )
+        if not cls.env["stock.warehouse"].search_count([("company_id", "=", cls.company_b.id)]):
+            cls.env["stock.warehouse"].create(
+                {"name": "B Warehouse", "code": "TCB", "company_id": cls.company_b.id}
+            )
+        cls.hamper = cls.env["product.product"].create(
+            {"name": "Gift Hamper", "type": "consu", "list_price": 1000, "taxes_id": [(5, 0, 0)]}
+        )
+        cls.customer = cls.env["res.partner"].create({"name": "張雅婷", "company_id": False})
+        group = "crm_retail_loyalty.crm_retail_loyalty_group_user"
+        cls.user_a = new_test_user(
+            cls.env,
+            "retail_user_a",
+            groups=group,
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+        cls.user_b = new_test_user(
+            cls.env,
+            "retail_user_b",
+            groups=group,
+            company_id=cls.company_b.id,
+            company_ids=[(6, 0, cls.company_b.ids)],
+        )
+        cls.user_ab = new_test_user(
+            cls.env,
+            "retail_user_ab",
+            groups=group,
+            company_id=cls.company.id,
+            company_ids=[(6, 0, (cls.company | cls.company_b).ids)],
+        )
+        cls.Profile = cls.env["crm.retail.customer.profile"]
+
+    def buy_in_both(self):
+        with freeze_time("2026-05-10 04:00:00"):
+            self.sync([(self.latte, 2)], partner=self.customer)
+        with freeze_time("2026-06-20 04:00:00"):
+            self.sync([(self.beans, 1)], partner=self.customer)
+        with freeze_time("2026-06-25 04:00:00"):
+            order = (
+                self.env["sale.order"]
+                .with_company(self.company_b)
+                .create(
+                    {
+                        "partner_id": self.customer.id,
+                        "company_id": self.company_b.id,
+                        "order_line": [
+                            (0, 0, {"product_id": self.hamper.id, "product_uom_qty": 1})
+                        ],
+                    }
+                )
+            )
+            order.action_confirm()
+
+    def profiles(self):
+        return {
+            profile.company_id: profile
+            for profile in self.Profile.search([("partner_id", "=", self.customer.id)])
+        }
+
+    def figures(self, profile):
+        return (
+            profile.order_count,
+            profile.total_spent,
+            profile.pos_order_count,
+            profile.online_order_count,
+            profile.currency_id,
+        )
+
+    def assertTwoProfiles(self):
+        profiles = self.profiles()
+        self.assertEqual(set(profiles), {self.company, self.company_b}, "one per company")
+        currency = self.company.currency_id
+        self.assertEqual(self.figures(profiles[self.company]), (2, 690.0, 2, 0, currency))
+        self.assertEqual(self.figures(profiles[self.company_b]), (1, 1000.0, 0, 1, currency))
+        self.assertEqual(profiles[self.company].last_purchase_date, datetime(2026, 6, 20, 4, 0))
+        self.assertEqual(profiles[self.company].channel_mix, {str(self.config.id): 2})
+        self.assertEqual(profiles[self.company_b].channel_mix, {"online": 1})
+        return profiles
+
+    def seen_by(self, user, company):
+        """The customer as ``user`` sees them with ``company`` selected."""
+        return self.customer.with_user(user).with_context(allowed_company_ids=company.ids)
+
+    def test_a_customer_of_two_companies_has_a_profile_in_each(self):
+        self.buy_in_both()
+        at_the_till = {
+            c: p.read(["order_count", "total_spent"]) for c, p in self.assertTwoProfiles().items()
+        }
+        with freeze_time("2026-06-30 04:00:00"):
+            self.Profile._rebuild_all()
+        profiles = self.assertTwoProfiles()
+        self.assertEqual(
+            {c: p.read(["order_count", "total_spent"]) for c, p in profiles.items()},
+            at_the_till,
+            "the till and the night agree, company by company",
+        )
+        self.assertEqual(profiles[self.company].favourite_config_id, self.config)
+        self.assertFalse(profiles[self.company_b].favourite_config_id, "no till in B")
+        self.assertEqual(
+            (profiles[self.company].order_count_90, profiles[self.company].spent_90),
+            (2, 690.0),
+        )
+        self.assertEqual(profiles[self.company].top_categ_ids, (self.latte | self.beans).categ_id)
+        self.assertEqual(profiles[self.company_b].top_categ_ids, self.hamper.categ_id)
+        # the nightly rebuild of a few customers (the merge wizard's) too
+        self.Profile._rebuild_partners(self.customer)
+        self.assertTwoProfiles()
+
+    def test_the_partner_shows_the_current_company_profile_only(self):
+        self.buy_in_both()
+        profiles = self.profiles()
+        fnames = ["purchase_profile_id", "profile_order_count", "profile_total_spent"]
+        for user, company, spent in (
+            (self.user_a, self.company, 690.0),
+            (self.user_b, self.company_b, 1000.0),
+            (self.user_ab, self.company, 690.0),
+            (self.user_ab, self.company_b, 1000.0),
+        ):
+            partner = self.seen_by(user, company)
+            profile = profiles[company]
+            self.assertEqual(partner.purchase_profile_id, profile)
+            self.assertEqual(
+                partner.read(fnames)[0],
+                {
+                    "id": partner.id,
+                    "purchase_profile_id": (profile.id, profile.display_name),
+                    "profile_order_count": profile.order_count,
+                    "profile_total_spent": spent,
+                },
+            )
+            # the list searches and groups on the same figures
+            Partner = partner.browse()
+            self.assertEqual(
+                Partner.search([("id", "=", partner.id), ("profile_total_spent", "=", spent)]),
+                partner,
+            )
+            self.assertFalse(
+                Partner.search([("id", "=", partner.id), ("profile_total_spent", "=", 1690.0)]),
+                "never both companies summed",
+            )
+            groups = Partner.read_group(
+                [("id", "=", partner.id)], ["profile_total_spent:sum"], ["profile_rfm_segment"]
+            )
+            self.assertEqual(groups[0]["profile_total_spent"], spent)
+
+    def test_a_user_of_one_company_never_sees_another_company_figures(self):
+        self.buy_in_both()
+        # a customer who bought in B only
+        only_b = self.env["res.partner"].create({"name": "周杰", "company_id": False})
+        self.Profile._register_order(
+            only_b, self.company_b, 500.0, datetime(2026, 6, 1, 4, 0), "online"
+        )
+        partner = only_b.with_user(self.user_a).with_context(allowed_company_ids=self.company.ids)
+        self.assertFalse(partner.purchase_profile_id, "no profile in A")
+        self.assertEqual((partner.profile_order_count, partner.profile_total_spent), (0, 0.0))
+        self.assertFalse(
+            partner.search([("id", "=", only_b.id), ("profile_order_count", ">", 0)]),
+        )
+        self.assertFalse(
+            self.Profile.with_user(self.user_a).search([("partner_id", "=", only_b.id)]),
+            "the record rule hides B's profile",
+        )
+
+    def test_tag_rules_read_their_company_profile(self):
+        self.buy_in_both()
+        profiles = self.profiles()
+        profiles[self.company].rfm_segment = "champions"
+        profiles[self.company_b].rfm_segment = "lost"
+
+        def matches(company, segment):
+            rule = self.env["crm.retail.tag.rule"].create(
+                {
+                    "name": f"{segment} in {company.name}",
+                    "kind": "rfm",
+                    "rfm_segment": segment,
+                    "members_only": False,
+                    "company_id": company.id,
+                }
+            )
+            return self.customer.id in rule._matching_ids()
+
+        self.assertTrue(matches(self.company, "champions"))
+        self.assertFalse(matches(self.company, "lost"), "B's segment is not A's")
+        self.assertTrue(matches(self.company_b, "lost"))
+        self.assertFalse(matches(self.company_b, "champions"))

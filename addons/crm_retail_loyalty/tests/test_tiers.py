@@ -142,3 +142,52 @@ class TestTiers(RetailLoyaltyCase):
         self.assertTrue(other.member_tier_below_since, "the grace period has started")
         cursor = self.env["ir.config_parameter"].sudo().get_param("crm_retail_loyalty.tier_cursor")
         self.assertEqual(cursor, "0", "the next night starts again from the first member")
+
+    def test_the_nightly_job_runs_on_the_tier_engine(self):
+        other = self._make_member("吳佩珊", "0912 000 444")
+        other.sudo().member_tier_id = self.gold  # no longer qualifies
+        cron = self.env.ref("crm_retail_loyalty.ir_cron_evaluate_tiers")
+        self.assertEqual(cron.model_id.model, "crm.retail.tier")
+        cron.method_direct_trigger()
+        self.assertTrue(other.member_tier_below_since, "the grace period has started")
+        self.assertEqual(other.member_tier_id, self.gold)
+
+    def test_the_engine_counts_the_member_company_orders_only(self):
+        Tier = self.env["crm.retail.tier"]
+        # a contact shared by both companies, a member of the store company
+        self.member.company_id = False
+        company_b = self.env["res.company"].create(
+            {"name": "Tier Test Co B", "currency_id": self.company.currency_id.id}
+        )
+        if not self.env["stock.warehouse"].search_count([("company_id", "=", company_b.id)]):
+            self.env["stock.warehouse"].create(
+                {"name": "B Warehouse", "code": "TTB", "company_id": company_b.id}
+            )
+        hamper = self.env["product.product"].create(
+            {"name": "Gift Hamper", "type": "consu", "list_price": 1000, "taxes_id": [(5, 0, 0)]}
+        )
+        for _i in range(3):
+            order = (
+                self.env["sale.order"]
+                .with_company(company_b)
+                .create(
+                    {
+                        "partner_id": self.member.id,
+                        "company_id": company_b.id,
+                        "order_line": [(0, 0, {"product_id": hamper.id, "product_uom_qty": 1})],
+                    }
+                )
+            )
+            order.action_confirm()
+        self.assertEqual(
+            Tier._member_figures(self.member, company_b), {self.member.id: (3000.0, 3)}
+        )
+        self.assertEqual(Tier._member_figures(self.member, self.company), {})
+        Tier._evaluate_members(self.member)
+        self.assertEqual(self.member.member_tier_id, self.base, "B's orders make no VIP in A")
+        for _i in range(3):
+            self.pay([(self.beans, 2)])  # 900 TWD each
+        self.assertEqual(
+            Tier._member_figures(self.member, self.company), {self.member.id: (2700.0, 3)}
+        )
+        self.assertEqual(self.member.member_tier_id, self.gold, "upgraded at the till")

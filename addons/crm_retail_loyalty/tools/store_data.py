@@ -152,6 +152,8 @@ def setup_store(env):
         env["account.chart.template"]._load("generic_coa", company, install_demo=False)
         # the generic chart sets USD; nothing is posted yet, so TWD can follow
         company.currency_id = twd
+        if "member_program_id" in company._fields:  # not in a bench's plain pos_loyalty base
+            company._create_member_program()
     cenv = env(context=dict(env.context, allowed_company_ids=[company.id]))
     # Odoo creates a company's warehouse on its own only in test mode
     if not env["stock.warehouse"].search_count([("company_id", "=", company.id)]):
@@ -806,7 +808,7 @@ def enrol_demo_members(env, store, share=0.6, seed=2026, today=None):
         )
     )
     chosen = [row for row in cr.fetchall() if rng.random() < share]
-    Partner = env["res.partner"].with_company(company).with_context(crm_consent_source="pos")
+    Partner = env["res.partner"].with_company(company)
     Config = env["pos.config"]
     for partner_id, first, config_id in chosen:
         partner = Partner.browse(partner_id)
@@ -821,6 +823,9 @@ def enrol_demo_members(env, store, share=0.6, seed=2026, today=None):
                 "consent_email_date": joined,
                 "consent_line": rng.random() < 0.4,
                 "consent_line_date": joined,
+                "consent_sms_source": "pos",
+                "consent_email_source": "pos",
+                "consent_line_source": "pos",
             }
         )
         if partner.consent_line:
@@ -875,3 +880,14 @@ def smoke_check(env):
         record.web_read(form_spec)
         opened[model] = page["length"]
     return opened
+
+
+def load_demo_store(env, customers=300, orders=4000, seed=2026):
+    """Demo data: the Morning Light chain with a year of customers and orders."""
+    if _xmlid(env, "company_morning_light_demo"):
+        return
+    store = setup_store(env)
+    generate_activity(env, store, customers, orders, seed=seed)
+    enrol_demo_members(env, store, seed=seed)
+    # the administrator lands on the demo chain when logging in
+    env.ref("base.user_admin").write({"company_id": store["company"].id})

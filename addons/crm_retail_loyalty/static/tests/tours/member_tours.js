@@ -105,6 +105,32 @@ registry.category("web_tour.tours").add("CrmRetailEnrollTour", {
             ProductScreen.addOrderline("可頌", "1"),
             ProductScreen.clickPartnerButton(),
             { trigger: ".modal .o_crm_enroll_member", run: "click" },
+            // what a cashier might type by mistake is refused as it is typed
+            { trigger: ".o_crm_enroll_mobile", run: "edit 0912-abc-678" },
+            {
+                content: "letters are not read as keypad digits",
+                trigger: ".o_crm_enroll_mobile_problem",
+            },
+            { trigger: ".o_crm_enroll_lookup[disabled]" },
+            { trigger: ".o_crm_enroll_mobile", run: "edit 02 2722 0000" },
+            {
+                content: "the store's landline is not a member's mobile",
+                trigger: ".o_crm_enroll_mobile_problem",
+            },
+            { trigger: ".o_crm_enroll_lookup[disabled]" },
+            { trigger: ".o_crm_enroll_mobile", run: "edit 12345" },
+            { trigger: ".o_crm_enroll_mobile_problem" },
+            { trigger: ".o_crm_enroll_lookup[disabled]" },
+            {
+                content: "the company's own contact has this mobile: it is never offered",
+                trigger: ".o_crm_enroll_mobile",
+                run: "edit 0911 222 333",
+            },
+            { trigger: ".o_crm_enroll_lookup:not([disabled])", run: "click" },
+            { trigger: ".o_crm_enroll_name" },
+            { trigger: ".modal:not(:has(.o_crm_enroll_existing)) .o_crm_enroll_name" },
+            { trigger: ".o_crm_enroll_cancel", run: "click" },
+            { trigger: ".modal .o_crm_enroll_member", run: "click" },
             { trigger: ".o_crm_enroll_mobile", run: "edit 0912000333" },
             { trigger: ".o_crm_enroll_lookup", run: "click" },
             {
@@ -180,6 +206,40 @@ registry.category("web_tour.tours").add("CrmRetailVipTour", {
             {
                 content: "the order screen shows the tier badge",
                 trigger: ".o_crm_member_summary .o_crm_member_tier:contains('VIP')",
+            },
+        ].flat(),
+});
+
+/** Type what the customer says; the member shows at once. */
+function findMember(query, name) {
+    return [
+        {
+            content: `search the customer list for ${query}`,
+            trigger: ".modal-dialog .input-group input",
+            run: `edit ${query}`,
+        },
+        {
+            content: `${name} is in the list, without asking for more`,
+            trigger: `.modal .partner-list .partner-line:contains('${name}') .o_crm_member_badge`,
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("CrmRetailFindMemberTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm(),
+            ProductScreen.clickPartnerButton(),
+            findMember("0955111222", "王大同"),
+            findMember("0955-111-222", "王大同"),
+            findMember("+886 955 111 222", "王大同"),
+            findMember("0912 000 333", "林美玲"),
+            findMember("044a-b29f-4a72", "王大同"),
+            ProductScreen.clickCustomer("王大同"),
+            {
+                content: "the member is on the order",
+                trigger: ".o_crm_member_summary:contains('王大同')",
             },
         ].flat(),
 });

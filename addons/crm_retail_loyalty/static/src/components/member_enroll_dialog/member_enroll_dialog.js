@@ -5,6 +5,7 @@ import { Component, useState } from "@odoo/owl";
 import { Dialog } from "@web/core/dialog/dialog";
 import { _t } from "@web/core/l10n/translation";
 import { usePos } from "@point_of_sale/app/store/pos_hook";
+import { localDigits } from "@crm_retail_loyalty/overrides/models/res_partner";
 
 /**
  * Enrolment at the till, phone number first: a customer who already has the
@@ -31,15 +32,56 @@ export class MemberEnrollDialog extends Component {
             error: "",
         });
     }
+    /** What is wrong with the number as typed so far (checked at each key). */
+    get mobileProblem() {
+        const text = this.state.mobile.trim();
+        if (!text) {
+            return "";
+        }
+        if (/[^\d\s+\-().]/.test(text)) {
+            return _t("Digits only: letters are not part of a phone number.");
+        }
+        if (text.startsWith("+")) {
+            return "";
+        }
+        const digits = localDigits(text);
+        if (digits.startsWith("0") && digits.length > 1 && !digits.startsWith("09")) {
+            return _t("This looks like a landline: a member needs a mobile number (09xx xxx xxx).");
+        }
+        if (!digits.startsWith("0") && digits.length > 1) {
+            return _t("A mobile number starts with 09 (or +country code for a foreign mobile).");
+        }
+        if (digits.length > 10) {
+            return _t("Too many digits for a mobile number (09xx xxx xxx).");
+        }
+        return "";
+    }
+    /** A whole mobile number: 09xx xxx xxx, or a foreign one in international form. */
+    get mobileComplete() {
+        const text = this.state.mobile.trim();
+        const digits = localDigits(text);
+        return text.startsWith("+") ? digits.length >= 8 : /^09\d{8}$/.test(digits);
+    }
     async lookup() {
         this.state.error = "";
         if (!this.state.mobile.trim()) {
             this.state.error = _t("Enter the customer's mobile number.");
             return;
         }
-        const existing = await this.pos.data.call("res.partner", "pos_member_lookup", [
-            this.state.mobile,
-        ]);
+        if (this.mobileProblem || !this.mobileComplete) {
+            this.state.error =
+                this.mobileProblem || _t("Enter the whole mobile number (09xx xxx xxx).");
+            return;
+        }
+        let existing;
+        try {
+            existing = await this.pos.data.call("res.partner", "pos_member_lookup", [
+                this.state.mobile,
+            ]);
+        } catch (error) {
+            this.state.error = error.data?.message || error.message || String(error);
+            return;
+        }
         this.state.existing = existing || null;
         this.state.step = existing ? "existing" : "details";
     }

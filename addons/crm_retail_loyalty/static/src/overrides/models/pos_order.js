@@ -16,25 +16,37 @@ patch(PosOrder.prototype, {
             this.models["loyalty.card"].find(
                 (card) =>
                     card.partner_id?.id === partner.id &&
-                    card.program_id?.program_type === "loyalty" &&
+                    card.program_id?.uses_point_lots &&
                     card.id > 0
             ) || null
         );
     },
-    /** The member's tier multiplies the points of loyalty programmes, as on the server. */
+    /** The member's tier multiplier, on member programmes only (as on the server). */
+    _memberMultiplier(program) {
+        const partner = this.get_partner();
+        if (!program?.uses_point_lots || !partner?.is_member) {
+            return 1;
+        }
+        return partner.member_tier_multiplier || 1;
+    },
+    /** The member's tier multiplies the points of member programmes, as on the server. */
     pointsForPrograms(programs) {
         const result = super.pointsForPrograms(...arguments);
-        const multiplier = this.get_partner()?.member_tier_multiplier || 1;
-        if (multiplier !== 1) {
-            for (const program of programs) {
-                if (program.program_type === "loyalty" && result[program.id]) {
-                    for (const entry of result[program.id]) {
-                        entry.points = roundPrecision(entry.points * multiplier, 0.01);
-                    }
+        for (const program of programs) {
+            const multiplier = this._memberMultiplier(program);
+            if (multiplier !== 1 && result[program.id]) {
+                for (const entry of result[program.id]) {
+                    entry.points = roundPrecision(entry.points * multiplier, 0.01);
                 }
             }
         }
         return result;
+    },
+    /** The free products a member programme takes back out, multiplied alike. */
+    _getPointsCorrection(program) {
+        const correction = super._getPointsCorrection(...arguments);
+        const multiplier = this._memberMultiplier(program);
+        return multiplier === 1 ? correction : roundPrecision(correction * multiplier, 0.01);
     },
     /** Balance and the points expiring soon, for the order screen and the receipt. */
     getMemberInfo() {
@@ -61,7 +73,7 @@ patch(PosOrder.prototype, {
         if (
             args.cost &&
             reward.discount_mode === "per_point" &&
-            reward.program_id.program_type === "loyalty"
+            reward.program_id.uses_point_lots
         ) {
             const previous = reward.discount_max_amount;
             reward.discount_max_amount = args.cost * reward.discount;

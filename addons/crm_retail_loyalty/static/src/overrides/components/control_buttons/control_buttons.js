@@ -8,13 +8,23 @@ import { _t } from "@web/core/l10n/translation";
 import { patch } from "@web/core/utils/patch";
 
 patch(ControlButtons.prototype, {
-    /** Ask how many points to spend on a per-point discount of the member programme. */
+    /**
+     * Ask how many points to spend on a per-point discount of the member
+     * programme: only points already on the card (not those this order is
+     * about to earn) can be spent. Every other reward is Odoo's.
+     */
     async _applyReward(reward, coupon_id, potentialQty) {
-        if (reward.discount_mode !== "per_point" || reward.program_id.program_type !== "loyalty") {
+        if (reward.discount_mode !== "per_point" || !reward.program_id.uses_point_lots) {
             return super._applyReward(...arguments);
         }
         const order = this.pos.get_order();
-        const available = order._getRealCouponPoints(coupon_id);
+        const card = this.pos.models["loyalty.card"].get(coupon_id);
+        let available = card ? card.points : 0;
+        for (const line of order.get_orderlines()) {
+            if (line.is_reward_line && line.coupon_id?.id === coupon_id) {
+                available -= line.points_cost;
+            }
+        }
         const maxPoints = Math.floor(
             Math.min(available, order.get_total_with_tax() / (reward.discount || 1))
         );
