@@ -20,6 +20,7 @@
         "views/loyalty_card_views.xml",
         "views/loyalty_history_views.xml",
         "views/crm_retail_tier_views.xml",
+        "views/res_config_settings_views.xml",
         "wizard/crm_retail_tier_override_views.xml",
         "views/crm_retail_tag_rule_views.xml",
         "views/crm_retail_customer_profile_views.xml",

@@ -10,12 +10,13 @@ def post_init_hook(env):
     designates one of its loyalty programmes. Every other programme keeps
     working exactly as in Odoo.
     """
-    programs = env["res.company"].search([]).member_program_id
-    programs._ledger_open_cards()
-    # purchase profiles of the customers the shop already has
-    env["crm.retail.customer.profile"]._rebuild_all()
     module = env["ir.module.module"].search([("name", "=", "crm_retail_loyalty")])
     if module.demo:
         from .tools import store_data
 
         store_data.load_demo_store(env)
+    companies = env["res.company"].search([])
+    companies.member_program_id._ledger_open_cards()
+    # purchase profiles of the customers the shop already has (the demo's too)
+    env["crm.retail.customer.profile"]._rebuild_all()
+    env["crm.retail.tag.rule"]._create_example_rules(companies)

@@ -10,5 +10,7 @@ from . import loyalty_history
 from . import loyalty_program
 from . import pos_order
 from . import res_company
+from . import res_company_tag_rules
+from . import res_config_settings
 from . import res_partner
 from . import sale_order

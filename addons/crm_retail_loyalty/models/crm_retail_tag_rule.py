@@ -112,6 +112,90 @@ class CrmRetailTagRule(models.Model):
         return rules
 
     # ------------------------------------------------------------------
+    # the example rules every company starts with
+    # ------------------------------------------------------------------
+    @api.model
+    def _example_rule_values(self):
+        """The example rules, by the XML id of the main company's copy
+        (data/crm_retail_tag_rule_data.xml), names in the environment's language."""
+        return {
+            "tag_rule_lapsed_60_days": {
+                "name": self.env._("No purchase in 60 days"),
+                "kind": "recency",
+                "days": 60,
+                "sequence": 10,
+            },
+            "tag_rule_average_spend_3000": {
+                "name": self.env._("3-month average spend of 3000 or more"),
+                "kind": "monetary",
+                "monetary_mode": "average",
+                "amount": 3000,
+                "days": 90,
+                "sequence": 20,
+            },
+            "tag_rule_bought_a_not_b": {
+                "name": self.env._("Bought A but not B"),
+                "kind": "affinity",
+                "days": 90,
+                "sequence": 30,
+            },
+            "tag_rule_one_purchase": {
+                "name": self.env._("One purchase only"),
+                "kind": "lifecycle",
+                "lifecycle": "one_purchase",
+                "sequence": 40,
+            },
+            "tag_rule_20_purchases_a_year": {
+                "name": self.env._("20 or more purchases in a year"),
+                "kind": "frequency",
+                "min_orders": 20,
+                "days": 365,
+                "sequence": 50,
+            },
+            "tag_rule_high_value_lapsed_90": {
+                "name": self.env._("High-value member lapsed 90 days"),
+                "kind": "recency",
+                "days": 90,
+                "min_past_orders": 5,
+                "min_past_amount": 5000,
+                "sequence": 60,
+            },
+        }
+
+    @api.model
+    def _create_example_rules(self, companies):
+        """Give the companies that have no tag rule yet the example rules,
+        inactive (preview, adjust and enable them), each with its own tag,
+        named in every installed language. Return the rules created."""
+        rules = self.sudo().with_context(active_test=False, lang=None)
+        have = {
+            company.id
+            for (company,) in rules._read_group(
+                [("company_id", "in", companies.ids)], groupby=["company_id"]
+            )
+        }
+        todo = companies.filtered(lambda c: c.id not in have)
+        if not todo:
+            return self.browse()
+        examples = rules._example_rule_values()
+        translations = {
+            lang: rules.with_context(lang=lang)._example_rule_values()
+            for lang, __ in self.env["res.lang"].get_installed()
+            if lang != "en_US"
+        }
+        created = rules.create(
+            [dict(vals, company_id=company.id) for company in todo for vals in examples.values()]
+        )
+        keys = list(examples) * len(todo)
+        for rule, key in zip(created, keys, strict=True):
+            for lang, values in translations.items():
+                name = values[key]["name"]
+                if name != examples[key]["name"]:
+                    rule.update_field_translations("name", {lang: name})
+                    rule.tag_id.update_field_translations("name", {lang: name})
+        return created
+
+    # ------------------------------------------------------------------
     # who matches, in SQL
     # ------------------------------------------------------------------
     def _orders_sql(self, since=None):
@@ -265,14 +349,24 @@ class CrmRetailTagRule(models.Model):
             "name": self.env._("Matching %(rule)s", rule=self.name),
             "res_model": "res.partner",
             "view_mode": "list,form",
+            # the members' list: mobile, tier, points and last purchase
+            "views": [
+                (self.env.ref("crm_retail_loyalty.res_partner_view_list").id, "list"),
+                (False, "form"),
+            ],
             "domain": [("id", "in", self._matching_ids())],
+            "context": {"create": False},
         }
 
     # ------------------------------------------------------------------
     # nightly application: the difference only
     # ------------------------------------------------------------------
     def _apply(self):
-        """Add the tag to who entered, remove it from who left; log both."""
+        """Add the tag to who entered, remove it from who left; log both.
+
+        Return the counts, all rules together: ``{"entered", "left", "matching"}``.
+        """
+        counts = {"entered": 0, "left": 0, "matching": 0}
         for rule in self:
             matching = set(rule._matching_ids())
             self.env.cr.execute(
@@ -285,6 +379,9 @@ class CrmRetailTagRule(models.Model):
             tagged = {row[0] for row in self.env.cr.fetchall()}
             entered = sorted(matching - tagged)
             left = sorted(tagged - matching)
+            counts["entered"] += len(entered)
+            counts["left"] += len(left)
+            counts["matching"] += len(matching)
             if entered:
                 self.env.cr.execute(
                     SQL(
@@ -327,13 +424,43 @@ class CrmRetailTagRule(models.Model):
             self.env["res.partner"].invalidate_model(["category_id"])
             self.env["crm.retail.tag.history"].invalidate_model()
             rule.invalidate_recordset(["history_ids"])
-        return True
+        return counts
 
     def action_apply(self):
-        """Apply the rule now rather than waiting for the night (managers)."""
+        """Apply the rule now rather than waiting for the night (managers),
+        and say what it did."""
         if not self.env.user.has_group("crm_retail_loyalty.crm_retail_loyalty_group_manager"):
             raise AccessError(self.env._("Only a loyalty manager can apply a tag rule."))
-        return self.sudo()._apply()
+        counts = self.sudo()._apply()
+        tags = ", ".join(self.sudo().tag_id.mapped("display_name"))
+        if counts["entered"] or counts["left"]:
+            message = self.env._(
+                "Entered: %(entered)s, left: %(left)s. The tag %(tag)s now marks "
+                "%(matching)s customer(s).",
+                entered=counts["entered"],
+                left=counts["left"],
+                matching=counts["matching"],
+                tag=tags,
+            )
+        else:
+            message = self.env._(
+                "Entered: 0, left: 0. The tag %(tag)s already marks the %(matching)s "
+                "matching customer(s).",
+                matching=counts["matching"],
+                tag=tags,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": ", ".join(self.mapped("name")),
+                "message": message,
+                "type": "success",
+                "sticky": False,
+                # the form shows the new entries and exits
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     @api.model
     def _cron_apply_tag_rules(self):

@@ -40,6 +40,12 @@ class LoyaltyCard(models.Model):
         help="Points whose lots expire within the programme's notice window.",
     )
     next_expiry_date = fields.Date(compute="_compute_points_expiry")
+    next_expiry_points = fields.Float(
+        string="Points at Next Expiry",
+        compute="_compute_points_expiry",
+        help="Points of the lots that expire on the next expiry date.",
+    )
+    points_expiry_notice_days = fields.Integer(related="program_id.points_expiry_notice_days")
     lot_ids = fields.One2many(
         "loyalty.history",
         "card_id",
@@ -56,6 +62,7 @@ class LoyaltyCard(models.Model):
         today = fields.Date.context_today(self)
         self.points_expiring = 0.0
         self.next_expiry_date = False
+        self.next_expiry_points = 0.0
         cards = self.filtered(lambda c: c.id and c.program_id.uses_point_lots)
         if not cards:
             return
@@ -69,7 +76,13 @@ class LoyaltyCard(models.Model):
                        MIN(h.expiration_date),
                        SUM(h.points_remaining) FILTER (
                            WHERE h.expiration_date <= %(today)s::date
-                                 + COALESCE(p.points_expiry_notice_days, 0))
+                                 + COALESCE(p.points_expiry_notice_days, 0)),
+                       SUM(h.points_remaining) FILTER (
+                           WHERE h.expiration_date = (
+                               SELECT MIN(n.expiration_date) FROM loyalty_history n
+                                WHERE n.card_id = h.card_id AND n.is_lot
+                                  AND n.points_remaining > 0
+                                  AND n.expiration_date IS NOT NULL))
                   FROM loyalty_history h
                   JOIN loyalty_card c ON c.id = h.card_id
                   JOIN loyalty_program p ON p.id = c.program_id
@@ -82,10 +95,11 @@ class LoyaltyCard(models.Model):
                 ids=cards.ids,
             )
         )
-        for card_id, next_date, expiring in self.env.cr.fetchall():
+        for card_id, next_date, expiring, at_next in self.env.cr.fetchall():
             card = self.browse(card_id)
             card.next_expiry_date = next_date
             card.points_expiring = expiring or 0.0
+            card.next_expiry_points = at_next or 0.0
 
     @api.model
     def _load_pos_data_domain(self, data):
@@ -95,7 +109,13 @@ class LoyaltyCard(models.Model):
 
     @api.model
     def _load_pos_data_fields(self, config_id):
-        return [*super()._load_pos_data_fields(config_id), "points_expiring", "next_expiry_date"]
+        return [
+            *super()._load_pos_data_fields(config_id),
+            "points_expiring",
+            "next_expiry_date",
+            "next_expiry_points",
+            "points_expiry_notice_days",
+        ]
 
     def _uses_point_lots(self):
         """Whether the card is on a member programme (the lot ledger); every

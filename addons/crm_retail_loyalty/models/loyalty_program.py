@@ -1,6 +1,7 @@
 # Copyright 2026 Retail CRM for Odoo
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import calendar
+import math
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -31,6 +32,24 @@ class LoyaltyProgram(models.Model):
         default=30,
         help="Points expiring within this many days are shown as expiring soon "
         "to the cashier, on the receipt and to campaigns.",
+    )
+    points_rounding = fields.Selection(
+        [
+            ("none", "No rounding"),
+            ("down", "Round down to whole points"),
+            ("unit", "Per whole earning unit"),
+        ],
+        default="none",
+        required=True,
+        help="How an order's points are rounded on a member programme. Per whole earning "
+        "unit: points are earned per full unit of money (with 0.1 point per TWD and a "
+        "unit of 100, 10 points per full 100 TWD: 775 TWD earn 70). The tier "
+        "multiplier is applied after, then rounded down to whole points.",
+    )
+    points_rounding_unit = fields.Float(
+        string="Earning Unit",
+        default=100.0,
+        help="The amount of money of one earning unit (for 'Per whole earning unit').",
     )
     member_company_ids = fields.One2many(
         "res.company",
@@ -82,7 +101,35 @@ class LoyaltyProgram(models.Model):
 
     @api.model
     def _load_pos_data_fields(self, config_id):
-        return [*super()._load_pos_data_fields(config_id), "uses_point_lots"]
+        return [
+            *super()._load_pos_data_fields(config_id),
+            "uses_point_lots",
+            "points_rounding",
+            "points_rounding_unit",
+        ]
+
+    def _member_round_points(self, points, multiplier=1.0):
+        """An order's points on this programme, rounded as it says, then the
+        tier multiplier. The terminal (pos_order.js) rounds the same way."""
+        self.ensure_one()
+        epsilon = 1e-6
+        if self.points_rounding == "down":
+            points = math.floor(points + epsilon)
+        elif self.points_rounding == "unit":
+            step = self._member_points_step()
+            points = math.floor(points / step + epsilon) * step
+        points *= multiplier
+        if self.points_rounding != "none":
+            points = math.floor(points + epsilon)
+        return points
+
+    def _member_points_step(self):
+        """Points of one whole earning unit: the unit times the money rule's rate."""
+        rates = self.rule_ids.filtered(lambda r: r.reward_point_mode == "money").mapped(
+            "reward_point_amount"
+        )
+        step = (self.points_rounding_unit or 0.0) * (rates[0] if rates else 0.0)
+        return step if step > 0 else 1.0
 
     def _member_points_multiplier(self, partner):
         """The one rule for the till and online orders: a member programme
@@ -92,7 +139,7 @@ class LoyaltyProgram(models.Model):
         if not self.uses_point_lots or not partner:
             return 1.0
         member = partner.commercial_partner_id.sudo()
-        if not member.is_member or member.member_company_id not in self.member_company_ids:
+        if not member.is_member or member.member_company_id.member_program_id != self:
             return 1.0
         return member.member_tier_id.points_multiplier or 1.0
 

@@ -173,15 +173,17 @@ class PosOrder(models.Model):
         )
 
     def _loyalty_ledger_programs(self):
-        """Member programmes (with lots) that this order's till runs."""
-        programs = self.config_id.sudo()._get_program_ids()
-        return programs.filtered(
-            lambda p: (
-                p.uses_point_lots
-                and p.active
-                and p.company_id in (self.company_id, self.env["res.company"])
-            )
-        )
+        """The member programme of the order's company, when its till runs it
+        (the same test as ``pos.config._get_program_ids``, without a search)."""
+        program = self.company_id.sudo().member_program_id
+        if (
+            program.active
+            and program.uses_point_lots
+            and program.pos_ok
+            and (not program.pos_config_ids or self.config_id in program.pos_config_ids)
+        ):
+            return program
+        return program.browse()
 
     def _loyalty_ledger_post(self):
         """Post what the order spent and earned on member cards.
@@ -325,7 +327,8 @@ class PosOrder(models.Model):
                 else:
                     points -= rule.reward_point_amount * line.qty
         multiplier = program._member_points_multiplier(self.partner_id)
-        return float_round(max(points, 0.0) * multiplier, precision_rounding=PRECISION)
+        points = program._member_round_points(max(points, 0.0), multiplier)
+        return float_round(points, precision_rounding=PRECISION)
 
     # ------------------------------------------------------------------
     # refunds
@@ -397,8 +400,9 @@ class PosOrder(models.Model):
     def _loyalty_check_pos_cards(self, card_ids, program_ids=()):
         """Cards (and programmes) a terminal sends must be of the order's
         company and of a programme its till runs; anything else is refused.
-        Without an order (``validate_coupon_programs``) the company is the
-        user's current one and the programme one the POS runs."""
+        Without an order (``validate_coupon_programs``) the companies are the
+        ones the user works in (Odoo checks the request's allowed companies
+        against the user's) and the programme one the POS runs."""
         card_ids = [int(i) for i in card_ids if int(i) > 0]
         cards = self.env["loyalty.card"].sudo().browse(card_ids).exists()
         programs = cards.program_id | self.env["loyalty.program"].sudo().browse(
@@ -406,20 +410,20 @@ class PosOrder(models.Model):
         )
         if self:
             self.ensure_one()
-            company = self.company_id
-            allowed = self.config_id.with_context(active_test=False)._get_program_ids()
-        else:
-            company = self.env.company
-            allowed = programs.filtered("pos_ok")
-        bad = cards.filtered(
-            lambda c: (
-                c.company_id not in (company, self.env["res.company"])
-                or c.program_id not in allowed
+            companies = self.company_id
+            # pos.config._get_program_ids's test, on the programmes at hand
+            allowed = programs.filtered(
+                lambda p: p.pos_ok and (not p.pos_config_ids or self.config_id in p.pos_config_ids)
             )
-        )
-        bad_programs = programs.filtered(
-            lambda p: p not in allowed or p.company_id not in (company, self.env["res.company"])
-        )
+        else:
+            companies = self.env["res.company"] if self.env.su else self.env.companies
+            allowed = programs.filtered("pos_ok")
+
+        def foreign(company):
+            return company and not (self.env.su and not self) and company not in companies
+
+        bad = cards.filtered(lambda c: foreign(c.company_id) or c.program_id not in allowed)
+        bad_programs = programs.filtered(lambda p: p not in allowed or foreign(p.company_id))
         if bad or bad_programs:
             raise AccessError(
                 self.env._(
@@ -479,7 +483,7 @@ class PosOrder(models.Model):
         self.ensure_one()
         coupon_data = {int(k): v for k, v in coupon_data.items()}
         gift_card_ids = [v["giftCardId"] for v in coupon_data.values() if v.get("giftCardId")]
-        self._loyalty_check_pos_cards(
+        checked = self._loyalty_check_pos_cards(
             [*coupon_data, *gift_card_ids],
             [v.get("program_id") for v in coupon_data.values()],
         )
@@ -489,13 +493,7 @@ class PosOrder(models.Model):
             .browse({int(v["program_id"]) for v in coupon_data.values() if v.get("program_id")})
             .filtered("uses_point_lots")
         )
-        member_cards = (
-            self.env["loyalty.card"]
-            .sudo()
-            .browse([k for k in coupon_data if k > 0])
-            .exists()
-            .filtered(lambda c: c._uses_point_lots())
-        )
+        member_cards = checked.filtered(lambda c: c._uses_point_lots())
         client_points = {k: v.get("points") for k, v in coupon_data.items()}
         sent = {
             k: dict(v, points=0)
@@ -508,7 +506,6 @@ class PosOrder(models.Model):
             self.env["loyalty.card"]
             .sudo()
             .browse([u["id"] for u in result.get("coupon_updates", [])])
-            .exists()
             .filtered(lambda c: c._uses_point_lots())
         )
         if cards:

@@ -58,6 +58,9 @@ class ResCompany(models.Model):
                         "points_validity_days": 90,
                         "points_expiry_policy": "rolling",
                         "points_expiry_notice_days": 30,
+                        # the seeds count 10 points per full 100 TWD
+                        "points_rounding": "unit",
+                        "points_rounding_unit": 100,
                         "rule_ids": [
                             (5, 0, 0),
                             (

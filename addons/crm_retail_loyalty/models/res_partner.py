@@ -58,6 +58,12 @@ class ResPartner(models.Model):
     member_points_expiring = fields.Float(
         related="member_card_id.points_expiring", string="Points Expiring Soon"
     )
+    member_next_expiry_points = fields.Float(
+        related="member_card_id.next_expiry_points", string="Points at Next Expiry"
+    )
+    member_expiry_notice_days = fields.Integer(
+        related="member_card_id.points_expiry_notice_days", string="Expiry Notice (days)"
+    )
     member_next_expiry_date = fields.Date(
         related="member_card_id.next_expiry_date",
         string="Next Points Expiry",
@@ -276,6 +282,8 @@ class ResPartner(models.Model):
             "member_points",
             "member_points_expiring",
             "member_next_expiry_date",
+            "member_next_expiry_points",
+            "member_expiry_notice_days",
             "birthday",
             "member_tier_name",
             "member_tier_multiplier",
@@ -348,7 +356,7 @@ class ResPartner(models.Model):
             parsed = phonenumbers.parse(text, (country.code or "TW") if country else "TW")
         except phonenumbers.NumberParseException:
             parsed = None
-        if not parsed or not phonenumbers.is_valid_number(parsed):
+        if not parsed or not phonenumbers.is_possible_number(parsed):
             raise ValidationError(
                 self.env._(
                     "%(number)s is not a valid mobile number for %(country)s.",
@@ -356,7 +364,17 @@ class ResPartner(models.Model):
                     country=country.name or "",
                 )
             )
-        if phonenumbers.number_type(parsed) not in MOBILE_TYPES:
+        national = str(parsed.national_number)
+        if parsed.country_code == 886:
+            # Taiwan: every mobile is 09xx xxx xxx (new 09xx blocks are
+            # opened faster than phone libraries learn them)
+            mobile = len(national) == 9 and national.startswith("9")
+        else:
+            mobile = phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in (
+                *MOBILE_TYPES,
+                phonenumbers.PhoneNumberType.UNKNOWN,
+            )
+        if not mobile:
             raise ValidationError(
                 self.env._(
                     "%(number)s is a landline: a member needs a mobile number "

@@ -37,11 +37,14 @@ class SaleOrder(models.Model):
             if "points" not in status or not program.uses_point_lots:
                 continue
             multiplier = program._member_points_multiplier(self.partner_id)
-            if multiplier != 1.0:
-                status["points"] = [
-                    float_round(points * multiplier, precision_digits=2, rounding_method="DOWN")
-                    for points in status["points"]
-                ]
+            status["points"] = [
+                float_round(
+                    program._member_round_points(points, multiplier),
+                    precision_digits=2,
+                    rounding_method="DOWN",
+                )
+                for points in status["points"]
+            ]
         return result
 
     def _crm_profile_register(self, sign):

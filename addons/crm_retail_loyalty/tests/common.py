@@ -26,6 +26,7 @@ class RetailLoyaltyCase(TransactionCase):
         cls.program.write(
             {
                 "points_validity_days": 90,
+                "points_rounding": "none",
                 "points_expiry_policy": "rolling",
                 "points_expiry_notice_days": 30,
             }

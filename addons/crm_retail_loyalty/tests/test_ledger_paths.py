@@ -3,9 +3,11 @@
 """Nothing lost: exchanges, failures at payment, the nightly check, other
 programmes left as Odoo runs them, one tier rule for the till and online."""
 
+from datetime import timedelta
+
 import psycopg2
 
-from odoo import sql_db
+from odoo import fields, sql_db
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
@@ -267,3 +269,33 @@ class TestLedgerPaths(RetailLoyaltyCase):
         )
         self.assertAlmostEqual(self.card.points, 135.0)
         self.assertLedgerConsistent(self.card)
+
+    def test_expiry_figures_tell_the_next_expiry_and_the_window_apart(self):
+        today = fields.Date.context_today(self.card)
+        self.card._ledger_earn(16.5, "earlier", earned_on=today - timedelta(days=89))
+        self.card._ledger_earn(55.5, "earlier", earned_on=today - timedelta(days=70))
+        self.card._ledger_earn(30, "today")
+        self.card.invalidate_recordset()
+        self.assertEqual(self.card.next_expiry_date, today + timedelta(days=1))
+        self.assertAlmostEqual(self.card.next_expiry_points, 16.5)
+        self.assertAlmostEqual(self.card.points_expiring, 72.0, msg="within the 30-day notice")
+        self.assertAlmostEqual(self.member.member_next_expiry_points, 16.5)
+
+    def test_points_rounding_choices(self):
+        lines = [(self.beans, 1), (self.latte, 2), (self.croissant, 1)]  # 755 TWD
+        order = self.sync(lines, partner=self.member)
+        self.assertAlmostEqual(order._loyalty_points_earned(self.program), 75.5, msg="none")
+        self.program.points_rounding = "down"
+        self.assertAlmostEqual(order._loyalty_points_earned(self.program), 75.0)
+        self.program.write({"points_rounding": "unit", "points_rounding_unit": 100})
+        self.assertAlmostEqual(
+            order._loyalty_points_earned(self.program), 70.0, msg="10 points per full 100 TWD"
+        )
+        vip = self.env["crm.retail.tier"].create(
+            {"name": "VIP", "company_id": self.company.id, "points_multiplier": 1.5}
+        )
+        self.member.sudo().member_tier_id = vip
+        self.assertAlmostEqual(order._loyalty_points_earned(self.program), 105.0)
+        paid = self.pay(lines)
+        earned = self.rows(kind="earn").filtered(lambda r: r.order_id == paid.id)
+        self.assertAlmostEqual(earned.issued, 105.0, msg="whole points on the card")

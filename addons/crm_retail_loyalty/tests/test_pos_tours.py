@@ -19,7 +19,13 @@ class TestPosTours(HttpCase):
         cls.company = store["company"]
         cls.config = cls.env["pos.config"].browse(store["configs"][2]["id"])
         cls.program = cls.company.member_program_id
-        cls.program.write({"points_validity_days": 90, "points_expiry_notice_days": 30})
+        cls.program.write(
+            {
+                "points_validity_days": 90,
+                "points_expiry_notice_days": 30,
+                "points_rounding": "none",
+            }
+        )
         # only the member programme runs at this till
         cls.env["loyalty.program"].search(
             [("id", "!=", cls.program.id), ("pos_ok", "=", True)]
@@ -54,6 +60,10 @@ class TestPosTours(HttpCase):
         )
         other.with_company(cls.company).action_member_enroll()
         other.member_card_id.code = "044a-b29f-4a72"
+        # 16 points expire tomorrow, 56 more in 20 days: 72 within the 30-day notice
+        today = fields.Date.today()
+        other.member_card_id._ledger_earn(16, "earlier", earned_on=today - timedelta(days=89))
+        other.member_card_id._ledger_earn(56, "earlier", earned_on=today - timedelta(days=70))
         # the company's own contact carries a mobile number (never a member)
         cls.company.partner_id.mobile = "0911 222 333"
         # the tour pays by a method it can name in any interface language

@@ -7,7 +7,7 @@ import * as NumberPopup from "@point_of_sale/../tests/tours/utils/number_popup_u
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
-import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
+import { refresh, scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
 import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("CrmRetailMemberPayTour", {
@@ -230,6 +230,7 @@ registry.category("web_tour.tours").add("CrmRetailFindMemberTour", {
         [
             Chrome.startPoS(),
             Dialog.confirm(),
+            ProductScreen.addOrderline("美式咖啡", "1"),
             ProductScreen.clickPartnerButton(),
             findMember("0955111222", "王大同"),
             findMember("0955-111-222", "王大同"),
@@ -241,5 +242,40 @@ registry.category("web_tour.tours").add("CrmRetailFindMemberTour", {
                 content: "the member is on the order",
                 trigger: ".o_crm_member_summary:contains('王大同')",
             },
+            {
+                content: "the next expiry says what expires then, not the window's total",
+                trigger: ".o_crm_member_summary .o_crm_member_next_expiry:contains('16 points')",
+            },
+            {
+                content: "and the total within the notice window",
+                trigger:
+                    ".o_crm_member_summary .o_crm_member_window:contains('72 points expire within 30 days')",
+            },
+            {
+                content: "a member with points sees 'Use points' on the order screen",
+                trigger: ".o_crm_member_summary .o_crm_use_points",
+                run: "click",
+            },
+            {
+                content: "up to the 72 points on the card, not those this order will earn",
+                trigger: ".modal .subtitle:contains('72')",
+            },
+            NumberPopup.enterValue("50"),
+            NumberPopup.isShown("50"),
+            Dialog.confirm(),
+            ProductScreen.totalAmountIs("40"),
+            // the browser reloads (a crash, a power cut): the order keeps its
+            // member and the points discount
+            {
+                content: "a moment passes (the terminal saves the order locally)",
+                trigger: "body",
+                run: () => new Promise((resolve) => setTimeout(resolve, 1500)),
+            },
+            refresh(),
+            {
+                content: "after the reload the member is still on the order",
+                trigger: ".o_crm_member_summary:contains('王大同')",
+            },
+            ProductScreen.totalAmountIs("40"),
         ].flat(),
 });

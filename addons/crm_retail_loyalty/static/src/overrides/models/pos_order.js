@@ -4,8 +4,23 @@
 import { PosOrder } from "@point_of_sale/app/models/pos_order";
 import { patch } from "@web/core/utils/patch";
 import { roundPrecision } from "@web/core/utils/numbers";
+import { _t } from "@web/core/l10n/translation";
+import { browser } from "@web/core/browser/browser";
+
+/** Where the terminal remembers an open order's customer (per order uuid). */
+export const CRM_PARTNER_KEY = "crm_retail_order_partner_";
 
 patch(PosOrder.prototype, {
+    /** Remember the order's customer in the browser: a reload restores it. */
+    set_partner(partner) {
+        const result = super.set_partner(...arguments);
+        try {
+            browser.localStorage.setItem(CRM_PARTNER_KEY + this.uuid, String(partner?.id || ""));
+        } catch {
+            // private mode or full storage: the order just keeps what Odoo keeps
+        }
+        return result;
+    },
     /** The member's card on the company's member programme, when cached. */
     getMemberCard() {
         const partner = this.get_partner();
@@ -29,14 +44,36 @@ patch(PosOrder.prototype, {
         }
         return partner.member_tier_multiplier || 1;
     },
-    /** The member's tier multiplies the points of member programmes, as on the server. */
+    /**
+     * A member programme's points: its rounding, then the member's tier
+     * multiplier (rounded down to whole points when the programme rounds),
+     * as the server's loyalty.program._member_round_points.
+     */
+    _memberRoundPoints(program, points) {
+        const multiplier = this._memberMultiplier(program);
+        const epsilon = 1e-6;
+        if (program.points_rounding === "down") {
+            points = Math.floor(points + epsilon);
+        } else if (program.points_rounding === "unit") {
+            const rate =
+                program.rule_ids.find((rule) => rule.reward_point_mode === "money")
+                    ?.reward_point_amount || 0;
+            const step = (program.points_rounding_unit || 0) * rate || 1;
+            points = Math.floor(points / step + epsilon) * step;
+        }
+        points *= multiplier;
+        if (program.points_rounding && program.points_rounding !== "none") {
+            points = Math.floor(points + epsilon);
+        }
+        return roundPrecision(points, 0.01);
+    },
+    /** Member programmes: rounding and the tier multiplier, as on the server. */
     pointsForPrograms(programs) {
         const result = super.pointsForPrograms(...arguments);
         for (const program of programs) {
-            const multiplier = this._memberMultiplier(program);
-            if (multiplier !== 1 && result[program.id]) {
+            if (program.uses_point_lots && result[program.id]) {
                 for (const entry of result[program.id]) {
-                    entry.points = roundPrecision(entry.points * multiplier, 0.01);
+                    entry.points = this._memberRoundPoints(program, entry.points);
                 }
             }
         }
@@ -55,14 +92,48 @@ patch(PosOrder.prototype, {
             return null;
         }
         const card = this.getMemberCard();
-        return {
+        const source = card
+            ? {
+                  expiring: card.points_expiring,
+                  nextExpiry: card.next_expiry_date,
+                  nextPoints: card.next_expiry_points,
+                  days: card.points_expiry_notice_days,
+              }
+            : {
+                  expiring: partner.member_points_expiring,
+                  nextExpiry: partner.member_next_expiry_date,
+                  nextPoints: partner.member_next_expiry_points,
+                  days: partner.member_expiry_notice_days,
+              };
+        const nextExpiry = source.nextExpiry?.toISODate
+            ? source.nextExpiry.toISODate()
+            : source.nextExpiry || false;
+        const info = {
             name: partner.name,
             tier: partner.member_tier_name || false,
             tags: partner.member_tag_names || false,
             balance: card ? card.points : partner.member_points,
-            expiring: card ? card.points_expiring : partner.member_points_expiring,
-            nextExpiry: (card ? card.next_expiry_date : partner.member_next_expiry_date) || false,
+            expiring: source.expiring || 0,
+            nextExpiry,
+            nextPoints: source.nextPoints || 0,
+            noticeDays: source.days || 0,
+            nextExpiryText: false,
+            windowText: false,
         };
+        if (nextExpiry && info.nextPoints) {
+            // the next expiry, then the total within the notice window, both true
+            info.nextExpiryText = _t("%(points)s points expire on %(date)s", {
+                points: info.nextPoints,
+                date: nextExpiry,
+            });
+            if (info.expiring > info.nextPoints) {
+                info.windowText = _t("%(points)s points expire within %(days)s days", {
+                    points: info.expiring,
+                    days: info.noticeDays,
+                });
+            }
+        }
+        return info;
     },
     /**
      * Partial redemption: the cashier chooses how many points to spend on a
