@@ -44,6 +44,25 @@ class CrmRetailPointHold(models.Model):
         return dict(self.env.cr.fetchall())
 
     @api.model
+    def _hold(self, cards, points):
+        """Hold ``points[card.id]`` on each card: one statement (the company
+        is taken from the card), on the payment path."""
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO crm_retail_point_hold (card_id, company_id, points, create_uid,
+                                                      write_uid, create_date, write_date)
+                   SELECT c.id, c.company_id, u.points, %(uid)s, %(uid)s,
+                          now() at time zone 'UTC', now() at time zone 'UTC'
+                     FROM unnest(%(cards)s::int[], %(points)s::float8[]) AS u(card_id, points)
+                     JOIN loyalty_card c ON c.id = u.card_id""",
+                cards=cards.ids,
+                points=[points[card.id] for card in cards],
+                uid=self.env.uid,
+            )
+        )
+        self.invalidate_model()
+
+    @api.model
     def _release(self, cards, order):
         """Drop, per card, the hold matching what ``order`` spent.
 

@@ -214,32 +214,46 @@ class LoyaltyCard(models.Model):
     # ------------------------------------------------------------------
     # the ledger
     # ------------------------------------------------------------------
-    def _ledger_lock(self):
-        """Lock the cards' rows until the end of the transaction.
+    def _ledger_lock(self, key=None):
+        """Lock the cards' rows until the end of the transaction; return
+        whether a posting with the idempotency ``key`` exists.
 
         The rows are also touched: Odoo runs requests in REPEATABLE READ, so a
         second request that waited for this lock then fails with a
         serialization error and is retried by Odoo on a fresh snapshot, where
-        it sees what this one wrote (points spent, points held).
+        it sees what this one wrote (points spent, points held). The same
+        statement reads the locked balances into the cache and looks for the
+        key, so a posting costs no extra round trips for either.
         """
-        if self.ids:
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE loyalty_card SET write_date = write_date
-                        WHERE id IN (SELECT id FROM loyalty_card WHERE id = ANY(%s)
-                                      ORDER BY id FOR NO KEY UPDATE)""",
-                    self.ids,
-                )
-            )
-            self.invalidate_recordset(["points"])
-
-    def _ledger_done(self, key):
-        """Whether a posting with this idempotency key exists (card locked)."""
-        if not key:
+        if not self.ids:
             return False
-        History = self.env["loyalty.history"].sudo()
-        History.flush_model(["ledger_key"])
-        return bool(History.search_count([("ledger_key", "=", key)], limit=1))
+        self.flush_recordset(["points"])
+        if key:
+            self.env["loyalty.history"].flush_model(["ledger_key"])
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH locked AS (
+                    UPDATE loyalty_card SET write_date = write_date
+                     WHERE id IN (SELECT id FROM loyalty_card WHERE id = ANY(%(ids)s)
+                                   ORDER BY id FOR NO KEY UPDATE)
+                 RETURNING id, points
+                )
+                SELECT locked.id, locked.points,
+                       %(key)s::varchar IS NOT NULL AND EXISTS (
+                           SELECT 1 FROM loyalty_history WHERE ledger_key = %(key)s)
+                  FROM locked
+                """,
+                ids=self.ids,
+                key=key,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        self.invalidate_recordset(["points"])
+        field = self._fields["points"]
+        for card_id, points, _done in rows:
+            self.env.cache.set(self.browse(card_id), field, points or 0.0)
+        return any(done for _card, _points, done in rows)
 
     def _ledger_set_balance(self):
         """Set the card's points to the sum of its open lots."""
@@ -285,8 +299,8 @@ class LoyaltyCard(models.Model):
         self.ensure_one()
         History = self.env["loyalty.history"].sudo()
         points = _round(points)
-        self._ledger_lock()
-        if points <= 0 or self._ledger_done(key):
+        done = self._ledger_lock(key)
+        if points <= 0 or done:
             return History
         earned_on = earned_on or fields.Date.context_today(self)
         if expiration_date is None:  # False: explicitly no expiry
@@ -318,12 +332,11 @@ class LoyaltyCard(models.Model):
         self._ledger_set_balance()
         return lot
 
-    @ledger_internal
-    def _ledger_consume(self, row, points, prefer_lots=None):
-        """Take ``points`` out of open lots for ``row``: ``prefer_lots`` first,
-        then the earliest expiry first. Returns the points actually taken."""
-        History = self.env["loyalty.history"].sudo()
-        History.flush_model()
+    def _ledger_consume_plan(self, points, prefer_lots=None):
+        """Which open lots give ``points``: ``prefer_lots`` first, then the
+        earliest expiry first. Returns [(lot_id, remaining, take)] and the
+        points actually available."""
+        self.env["loyalty.history"].flush_model(["card_id", "is_lot", "points_remaining"])
         self.env.cr.execute(
             SQL(
                 """SELECT id, points_remaining FROM loyalty_history
@@ -334,23 +347,49 @@ class LoyaltyCard(models.Model):
             )
         )
         left = points
-        usages = []
+        plan = []
         for lot_id, remaining in self.env.cr.fetchall():
             if left <= 0:
                 break
             take = _round(min(remaining, left))
-            usages.append({"history_id": row.id, "lot_id": lot_id, "points": take})
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE loyalty_history SET points_remaining = %s WHERE id = %s",
-                    _round(remaining - take),
-                    lot_id,
-                )
-            )
+            plan.append((lot_id, remaining, take))
             left = _round(left - take)
-        History.invalidate_model(["points_remaining"])
-        self.env["crm.retail.lot.usage"].sudo().create(usages)
-        return _round(points - left)
+        return plan, _round(points - left)
+
+    def _ledger_apply_usages(self, row, usages):
+        """Move the lots' remaining points and record the usages of ``row``
+        (``usages``: [(lot_id, new_remaining, points)], points negative when
+        given back), in two statements whatever the number of lots."""
+        if not usages:
+            return
+        self.env.cr.execute(
+            SQL(
+                """UPDATE loyalty_history h SET points_remaining = u.remaining
+                     FROM unnest(%(lots)s::int[], %(remaining)s::float8[]) AS u(id, remaining)
+                    WHERE h.id = u.id""",
+                lots=[lot for lot, _r, _p in usages],
+                remaining=[_round(remaining) for _l, remaining, _p in usages],
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO crm_retail_lot_usage (history_id, lot_id, card_id, company_id,
+                                                     points, create_uid, write_uid,
+                                                     create_date, write_date)
+                   SELECT %(row)s, u.lot_id, c.id, c.company_id, u.points, %(uid)s, %(uid)s,
+                          now() at time zone 'UTC', now() at time zone 'UTC'
+                     FROM unnest(%(lots)s::int[], %(points)s::float8[]) AS u(lot_id, points)
+                     JOIN loyalty_card c ON c.id = %(card)s""",
+                row=row.id,
+                lots=[lot for lot, _r, _p in usages],
+                points=[points for _l, _r, points in usages],
+                uid=self.env.uid,
+                card=self.id,
+            )
+        )
+        self.env["loyalty.history"].invalidate_model(["points_remaining"])
+        self.env["crm.retail.lot.usage"].invalidate_model()
+        row.invalidate_recordset(["usage_ids"])
 
     @ledger_internal
     def _ledger_spend(
@@ -364,14 +403,14 @@ class LoyaltyCard(models.Model):
         self.ensure_one()
         History = self.env["loyalty.history"].sudo()
         points = _round(points)
-        self._ledger_lock()
-        if points <= 0 or self._ledger_done(key):
+        done = self._ledger_lock(key)
+        if points <= 0 or done:
             return History
-        row = History.create(self._ledger_vals(kind, description, order, key))
-        taken = self._ledger_consume(row, points, prefer_lots)
+        plan, taken = self._ledger_consume_plan(points, prefer_lots)
+        vals = dict(self._ledger_vals(kind, description, order, key), used=taken)
         if float_compare(taken, points, precision_rounding=PRECISION) < 0:
             shortfall = _round(points - taken)
-            row.description = self.env._(
+            vals["description"] = self.env._(
                 "%(description)s (%(shortfall)s points short: the balance was too low)",
                 description=description,
                 shortfall=shortfall,
@@ -385,7 +424,11 @@ class LoyaltyCard(models.Model):
                     taken=taken,
                 )
             )
-        row.used = taken
+        row = History.create(vals)
+        History.flush_model()
+        self._ledger_apply_usages(
+            row, [(lot, remaining - take, take) for lot, remaining, take in plan]
+        )
         self._ledger_set_balance()
         return row
 
@@ -399,8 +442,8 @@ class LoyaltyCard(models.Model):
         self.ensure_one()
         History = self.env["loyalty.history"].sudo()
         points = _round(points)
-        self._ledger_lock()
-        if points <= 0 or self._ledger_done(key):
+        done = self._ledger_lock(key)
+        if points <= 0 or done:
             return History
         today = fields.Date.context_today(self)
         row = History.create(self._ledger_vals("give_back", description, order, key))
