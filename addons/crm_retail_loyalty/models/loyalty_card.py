@@ -549,7 +549,10 @@ class LoyaltyCard(models.Model):
         today = today or fields.Date.context_today(self)
         self.env.flush_all()
         cr = self.env.cr
-        description = self.env._("Points expired")
+        # the rows are read by the shop's staff: their language when the cron
+        # runs without one
+        lang = self.env.lang or self.env["ir.default"].sudo()._get("res.partner", "lang")
+        description = self.with_context(lang=lang or "en_US").env._("Points expired")
         cr.execute(
             SQL(
                 """

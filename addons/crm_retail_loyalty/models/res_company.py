@@ -94,6 +94,48 @@ class ResCompany(models.Model):
             )
             company.sudo().member_program_id = program
             company._create_default_tiers()
+            company._translate_member_program()
+
+    def _translate_member_program(self):
+        """The programme, its reward and the default tiers read in every
+        installed language (a café owner in zh_TW sees 會員點數, not Member
+        Points), English as the source: the same words as the code's
+        translations, whatever the language of the user who created them."""
+        Tier = self.env["crm.retail.tier"].sudo()
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for company in self:
+            program = company.member_program_id.sudo()
+            reward = program.reward_ids[:1]
+            tiers = Tier.search([("company_id", "=", company.id)], order="sequence")
+            values = {}
+            for lang in ["en_US", *[code for code in langs if code != "en_US"]]:
+                tr = self.with_context(lang=lang).env
+                values[lang] = {
+                    "program": tr._("Member Points"),
+                    "points": tr._("Points"),
+                    "reward": tr._("Points discount (1 point = 1)"),
+                    10: (tr._("Member"), tr._("10 points per 100 spent.")),
+                    20: (tr._("VIP"), tr._("From the 3rd purchase: 1.5 times the points.")),
+                    30: (tr._("Gold"), tr._("20,000 spent in a year: double points.")),
+                }
+            english = values.pop("en_US")
+            program.with_context(lang="en_US").write(
+                {"name": english["program"], "portal_point_name": english["points"]}
+            )
+            reward.with_context(lang="en_US").description = english["reward"]
+            for tier in tiers.with_context(lang="en_US"):
+                if tier.sequence in english:
+                    tier.write(
+                        {"name": english[tier.sequence][0], "benefits": english[tier.sequence][1]}
+                    )
+            for lang, words in values.items():
+                program.update_field_translations("name", {lang: words["program"]})
+                program.update_field_translations("portal_point_name", {lang: words["points"]})
+                reward.update_field_translations("description", {lang: words["reward"]})
+                for tier in tiers:
+                    if tier.sequence in words:
+                        tier.update_field_translations("name", {lang: words[tier.sequence][0]})
+                        tier.update_field_translations("benefits", {lang: words[tier.sequence][1]})
 
     def _create_default_tiers(self):
         """The seeds' ladder: Member, VIP at the 3rd purchase, a spend-based top tier."""

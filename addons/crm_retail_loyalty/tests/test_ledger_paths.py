@@ -83,8 +83,10 @@ class TestLedgerPaths(RetailLoyaltyCase):
         self.assertTrue(order.crm_points_pending)
         self.assertIn("no_such_field", order.crm_points_error)
         self.assertAlmostEqual(self.card.points, 0.0)
-        # the nightly check lists it for the manager
-        self.env["loyalty.card"]._cron_ledger_check()
+        # the nightly check lists it for the manager (other orders of the
+        # broken programme fail too, and are logged as errors)
+        with mute_logger("odoo.addons.crm_retail_loyalty.models.loyalty_card"):
+            self.env["loyalty.card"]._cron_ledger_check()
         activity = self.member.activity_ids.filtered(lambda a: order.name in (a.note or ""))
         self.assertTrue(activity, "the loyalty manager is told")
         self.assertTrue(

