@@ -116,7 +116,7 @@ class LoyaltyHistory(models.Model):
             )
         ):
             # Odoo's own row for an order the ledger has posted
-            vals_list = [vals for vals in vals_list if vals not in ledger_vals]
+            vals_list = [vals for vals in vals_list if vals.get("card_id") not in ledger_ids]
             ledger_vals = []
         if ledger_vals or any(vals.get(f) for vals in vals_list for f in LEDGER_FIELDS):
             self._ledger_refuse()
